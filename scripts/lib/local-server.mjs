@@ -1,0 +1,44 @@
+// Serves the production bundle on workerd through Miniflare's Node API: the same runtime and bindings
+// (D1, KV, Durable Objects) as `wrangler dev`, without its dev proxy, sharing `npm start`'s local data.
+// Benchmarks and the OpenAPI lint use it.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { Miniflare } from 'miniflare';
+import { unstable_getMiniflareWorkerOptions } from 'wrangler';
+
+const root = join(import.meta.dirname, '..', '..');
+const env = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false' };
+
+/** Bundles the Worker exactly as `wrangler deploy` would, into dist/. */
+export function buildBundle() {
+  const result = spawnSync('npx', ['wrangler', 'deploy', '--dry-run', '--outdir', 'dist'], {
+    cwd: root,
+    env,
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) throw new Error(`bundle failed:\n${result.stdout}\n${result.stderr}`);
+  return result.stdout;
+}
+
+/**
+ * Starts the bundled Worker on 127.0.0.1:`port`, persisting to .wrangler/state/v3 like `wrangler dev`.
+ * @returns {{ url: URL, mf: Miniflare, dispose: () => Promise<void> }}
+ */
+export async function startLocalServer({ port, build = true } = {}) {
+  if (build) buildBundle();
+  const { workerOptions } = unstable_getMiniflareWorkerOptions(join(root, 'wrangler.toml'));
+  const mf = new Miniflare({
+    ...workerOptions,
+    name: 'showroom',
+    // wrangler's options already carry vars and .dev.vars secrets; static assets are added here.
+    assets: { directory: join(root, 'public'), binding: 'ASSETS', routerConfig: { has_user_worker: true } },
+    modules: [{ type: 'ESModule', path: join(root, 'dist', 'index.js') }],
+    modulesRoot: join(root, 'dist'),
+    rootPath: root,
+    host: '127.0.0.1',
+    port,
+    defaultPersistRoot: join(root, '.wrangler', 'state', 'v3'),
+  });
+  const url = await mf.ready;
+  return { url, mf, dispose: () => mf.dispose() };
+}

@@ -1,0 +1,70 @@
+import { index, integer, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { users } from './users';
+
+export const categories = sqliteTable('categories', {
+  /** A readable slug, e.g. `sneakers`. */
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+});
+
+/**
+ * Products. `minPrice` and `inStock` are kept in step with the variants on every write, so
+ * listings filter and sort on indexed columns without joining variants.
+ */
+export const products = sqliteTable(
+  'products',
+  {
+    id: text('id').primaryKey(),
+    creatorId: text('creator_id')
+      .notNull()
+      .references(() => users.id),
+    title: text('title').notNull(),
+    description: text('description').notNull().default(''),
+    categoryId: text('category_id').references(() => categories.id),
+    tags: text('tags', { mode: 'json' }).$type<string[]>().notNull(),
+    media: text('media', { mode: 'json' }).$type<{ url: string; type: 'image' | 'video' }[]>().notNull(),
+    currency: text('currency').notNull(),
+    minPrice: integer('min_price').notNull(),
+    inStock: integer('in_stock', { mode: 'boolean' }).notNull(),
+    /** Units sold, all time. */
+    salesCount: integer('sales_count').notNull().default(0),
+    /** Time-decayed score of recent purchases, likes and views. */
+    trendingScore: real('trending_score').notNull().default(0),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    index('products_newest_idx').on(t.createdAt, t.id),
+    index('products_price_idx').on(t.minPrice, t.id),
+    index('products_popular_idx').on(t.salesCount, t.id),
+    index('products_trending_idx').on(t.trendingScore, t.id),
+    index('products_category_newest_idx').on(t.categoryId, t.createdAt, t.id),
+    index('products_category_price_idx').on(t.categoryId, t.minPrice, t.id),
+    index('products_category_popular_idx').on(t.categoryId, t.salesCount, t.id),
+    index('products_creator_newest_idx').on(t.creatorId, t.createdAt, t.id),
+  ],
+);
+
+/**
+ * Variants carry price and inventory. `stockOnHand` is the physical count; `stockReserved` is units held
+ * by live-session claims or unpaid orders. What can be bought now is on hand less reserved.
+ */
+export const variants = sqliteTable(
+  'variants',
+  {
+    id: text('id').primaryKey(),
+    productId: text('product_id')
+      .notNull()
+      .references(() => products.id, { onDelete: 'cascade' }),
+    sku: text('sku'),
+    options: text('options', { mode: 'json' }).$type<Record<string, string>>().notNull(),
+    price: integer('price').notNull(),
+    stockOnHand: integer('stock_on_hand').notNull(),
+    stockReserved: integer('stock_reserved').notNull().default(0),
+    position: integer('position').notNull().default(0),
+  },
+  (t) => [index('variants_product_idx').on(t.productId, t.position)],
+);
+
+export type ProductRow = typeof products.$inferSelect;
+export type VariantRow = typeof variants.$inferSelect;

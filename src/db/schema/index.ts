@@ -1,0 +1,3 @@
+// Every drizzle table, one module per area; drizzle-kit reads this folder to write migrations/.
+export * from './catalog';
+export * from './users';

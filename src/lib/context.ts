@@ -1,0 +1,16 @@
+/** The Hono environment every route shares: bindings from `wrangler types`, per-request variables. */
+import type { Role } from '../schemas/users';
+
+export interface AuthContext {
+  userId: string;
+  role: Role;
+}
+
+export interface AppEnv {
+  Bindings: Env;
+  Variables: {
+    requestId: string;
+    /** Set by the `authenticate` middleware when a valid access token was presented. */
+    auth?: AuthContext;
+  };
+}

@@ -1,0 +1,20 @@
+/** Money is integer minor units plus an ISO 4217 currency code; never a float. */
+import { z } from '@hono/zod-openapi';
+
+export const Currency = z
+  .string()
+  .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD')
+  .openapi({ example: 'USD' });
+
+export const Money = z
+  .object({
+    amount: z.number().int().min(0).max(100_000_000).openapi({ description: 'Integer minor units', example: 1999 }),
+    currency: Currency,
+  })
+  .openapi('Money');
+
+export type Money = z.infer<typeof Money>;
+
+export function money(amount: number, currency: string): Money {
+  return { amount, currency };
+}

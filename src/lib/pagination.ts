@@ -1,0 +1,40 @@
+/**
+ * Cursor pagination: `?limit=` (1–100, default 20) and an opaque `?cursor=` that encodes the last
+ * row's sort key, so pages never skip or repeat rows while data changes.
+ */
+import { z } from '@hono/zod-openapi';
+import { ApiError } from './errors';
+
+export const PageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ example: 20 }),
+  cursor: z.string().max(512).optional().openapi({ description: 'nextCursor from the previous page' }),
+});
+
+export function Page<T extends z.ZodTypeAny>(item: T, name: string) {
+  return z.object({ data: z.array(item), nextCursor: z.string().nullable() }).openapi(name);
+}
+
+export function encodeCursor(key: unknown[]): string {
+  return btoa(JSON.stringify(key)).replaceAll('+', '-').replaceAll('/', '_').replaceAll('=', '');
+}
+
+/** Decodes a cursor made by `encodeCursor`; a tampered cursor is a 400, never a 500. */
+export function decodeCursor(cursor: string | undefined, arity: number): unknown[] | undefined {
+  if (!cursor) return undefined;
+  try {
+    const key: unknown = JSON.parse(atob(cursor.replaceAll('-', '+').replaceAll('_', '/')));
+    if (Array.isArray(key) && key.length === arity && key.every((v) => ['string', 'number'].includes(typeof v))) {
+      return key;
+    }
+  } catch {}
+  throw new ApiError('bad_request', 'cursor is not valid for this list', {
+    errors: [{ path: 'cursor', message: 'invalid cursor' }],
+  });
+}
+
+/** Given rows fetched with `limit + 1`, returns the page and the cursor for the next one. */
+export function paginate<T>(rows: T[], limit: number, keyOf: (row: T) => unknown[]) {
+  const data = rows.slice(0, limit);
+  const last = data.at(-1);
+  return { data, nextCursor: rows.length > limit && last ? encodeCursor(keyOf(last)) : null };
+}

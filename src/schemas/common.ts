@@ -1,0 +1,36 @@
+/** Schemas shared by every resource: the problem document and id path parameters. */
+import { z } from '@hono/zod-openapi';
+import { type IdKind, idPattern, idPrefixes } from '../lib/ids';
+
+export const ProblemSchema = z
+  .object({
+    type: z.string().openapi({ example: 'https://showroom.dev/problems/validation-failed' }),
+    title: z.string().openapi({ example: 'Validation failed' }),
+    status: z.number().int().openapi({ example: 400 }),
+    detail: z.string().openapi({ example: 'body.email: Invalid email address' }),
+    code: z.string().openapi({ example: 'validation_failed' }),
+    requestId: z.string().optional().openapi({ example: '6f1c7f8e-2a4b-4c1d-9f3e-0b6a2d9c1e47' }),
+    errors: z
+      .array(z.object({ path: z.string(), message: z.string() }))
+      .optional()
+      .openapi({ example: [{ path: 'email', message: 'Invalid email address' }] }),
+  })
+  .openapi('Problem');
+
+/** A prefixed id, e.g. `IdParam('product')` accepts `prd_01j…`. */
+export function Id(kind: IdKind) {
+  return z
+    .string()
+    .regex(idPattern(kind), `a ${kind} id (${idPrefixes[kind]}_…)`)
+    .openapi({ example: `${idPrefixes[kind]}_01jd3v8m2k9q4x7n5b6c8d0e1f` });
+}
+
+export function IdParams(kind: IdKind) {
+  return z.object({ id: Id(kind).openapi({ param: { name: 'id', in: 'path' } }) });
+}
+
+export const Timestamp = z.string().datetime().openapi({ example: '2026-11-26T13:00:00.000Z' });
+
+export function toIso(ms: number): string {
+  return new Date(ms).toISOString();
+}

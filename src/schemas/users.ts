@@ -1,0 +1,90 @@
+import { z } from '@hono/zod-openapi';
+import { Id, Timestamp } from './common';
+
+export const Role = z.enum(['shopper', 'creator', 'admin']).openapi({ example: 'shopper' });
+export type Role = z.infer<typeof Role>;
+
+export const Preferences = z
+  .object({
+    locale: z.string().max(35).optional().openapi({ example: 'en-GB' }),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/)
+      .optional()
+      .openapi({ example: 'GBP' }),
+    interests: z
+      .array(z.string().min(1).max(40))
+      .max(50)
+      .optional()
+      .openapi({ example: ['sneakers', 'skincare'] }),
+    consents: z
+      .object({
+        personalization: z.boolean().optional(),
+        marketing: z.boolean().optional(),
+        /** CCPA "do not sell or share my personal information". */
+        doNotSell: z.boolean().optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .openapi('Preferences');
+
+export const User = z
+  .object({
+    id: Id('user'),
+    email: z.string().email().openapi({ example: 'ada@example.com' }),
+    displayName: z.string().openapi({ example: 'Ada' }),
+    role: Role,
+    preferences: Preferences,
+    createdAt: Timestamp,
+  })
+  .openapi('User');
+
+export const Email = z
+  .string()
+  .trim()
+  .max(254)
+  .email()
+  .transform((e) => e.toLowerCase())
+  .openapi({ example: 'ada@example.com' });
+
+export const Password = z
+  .string()
+  .min(10, 'at least 10 characters')
+  .max(200)
+  .openapi({ example: 'correct-horse-battery' });
+
+export const RegisterBody = z
+  .object({
+    email: Email,
+    password: Password,
+    displayName: z.string().trim().min(1).max(80).openapi({ example: 'Ada' }),
+    role: z
+      .enum(['shopper', 'creator'])
+      .default('shopper')
+      .openapi({ description: 'Admins are named by configuration' }),
+  })
+  .strict()
+  .openapi('RegisterBody');
+
+export const LoginBody = z
+  .object({ email: Email, password: z.string().min(1).max(200) })
+  .strict()
+  .openapi('LoginBody');
+
+export const AuthResult = z
+  .object({
+    user: User,
+    accessToken: z.string().openapi({ description: 'Short-lived JWT; send as `Authorization: Bearer …`' }),
+    refreshToken: z.string().optional().openapi({ description: 'Exchange at /v1/auth/refresh' }),
+  })
+  .openapi('AuthResult');
+
+export const MePatch = z
+  .object({
+    displayName: z.string().trim().min(1).max(80).optional(),
+    preferences: Preferences.optional(),
+  })
+  .strict()
+  .openapi('MePatch');

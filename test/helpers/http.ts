@@ -1,0 +1,47 @@
+/**
+ * Calls the Worker like a client would (through its fetch handler, inside workerd with real bindings).
+ */
+import { SELF } from 'cloudflare:test';
+
+export interface CallOptions {
+  token?: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export async function call(method: string, path: string, options: CallOptions = {}) {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  if (options.body !== undefined) headers['content-type'] ??= 'application/json';
+  const res = await SELF.fetch(`http://showroom.test${path}`, {
+    method,
+    headers,
+    body:
+      options.body === undefined
+        ? undefined
+        : typeof options.body === 'string'
+          ? options.body
+          : JSON.stringify(options.body),
+  });
+  const text = await res.text();
+  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON shapes
+  let json: any;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, headers: res.headers, json, text };
+}
+
+/** Asserts the RFC 9457 shape every 4xx must have. */
+export function expectProblem(res: Awaited<ReturnType<typeof call>>, status: number) {
+  if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}: ${res.text}`);
+  if (!res.headers.get('content-type')?.startsWith('application/problem+json')) {
+    throw new Error(`expected problem+json, got ${res.headers.get('content-type')}`);
+  }
+  for (const key of ['type', 'title', 'status', 'detail', 'code']) {
+    if (!(key in res.json)) throw new Error(`problem is missing ${key}: ${res.text}`);
+  }
+  return res.json;
+}

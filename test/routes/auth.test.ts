@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { call, expectProblem } from '../helpers/http';
+import { signUp, signUpAdmin } from '../helpers/users';
+
+describe('POST /v1/auth/register', () => {
+  it('creates a shopper and returns a working access token', async () => {
+    const res = await call('POST', '/v1/auth/register', {
+      body: { email: 'Ada@Example.com', password: 'correct-horse-battery', displayName: 'Ada' },
+    });
+    expect(res.status).toBe(201);
+    expect(res.json.user).toMatchObject({ email: 'ada@example.com', role: 'shopper', displayName: 'Ada' });
+    expect(res.json.user.id).toMatch(/^usr_[0-9a-z]{26}$/);
+    expect(res.text).not.toContain('password');
+    const me = await call('GET', '/v1/me', { token: res.json.accessToken });
+    expect(me.status).toBe(200);
+    expect(me.json.id).toBe(res.json.user.id);
+  });
+
+  it('rejects a duplicate email case-insensitively', async () => {
+    const { email } = await signUp();
+    const res = await call('POST', '/v1/auth/register', {
+      body: { email: email.toUpperCase(), password: 'correct-horse-battery', displayName: 'Copy' },
+    });
+    expectProblem(res, 409);
+  });
+
+  it('never lets registration grant admin', async () => {
+    const res = await call('POST', '/v1/auth/register', {
+      body: { email: 'sneaky@test.dev', password: 'correct-horse-battery', displayName: 'x', role: 'admin' },
+    });
+    const problem = expectProblem(res, 400);
+    expect(problem.errors[0].path).toBe('body.role');
+  });
+
+  it('gives admin only to configured emails', async () => {
+    const admin = await signUpAdmin();
+    const me = await call('GET', '/v1/me', { token: admin.token });
+    expect(me.json.role).toBe('admin');
+  });
+
+  it('answers bad input with problem+json and field errors', async () => {
+    const short = expectProblem(
+      await call('POST', '/v1/auth/register', { body: { email: 'x@test.dev', password: 'short', displayName: 'x' } }),
+      400,
+    );
+    expect(short.errors).toContainEqual(expect.objectContaining({ path: 'body.password' }));
+    expectProblem(await call('POST', '/v1/auth/register', { body: '{not json' }), 400);
+    expectProblem(
+      await call('POST', '/v1/auth/register', { body: 'a=b', headers: { 'content-type': 'text/plain' } }),
+      415,
+    );
+    expectProblem(
+      await call('POST', '/v1/auth/register', {
+        body: { email: 'x@test.dev', password: 'correct-horse-battery', displayName: 'x', extra: 1 },
+      }),
+      400,
+    );
+  });
+});
+
+describe('POST /v1/auth/login', () => {
+  it('signs in with the right password', async () => {
+    const { email } = await signUp();
+    const res = await call('POST', '/v1/auth/login', { body: { email, password: 'correct-horse-battery' } });
+    expect(res.status).toBe(200);
+    expect(res.json.accessToken).toBeTypeOf('string');
+  });
+
+  it('says the same for a wrong password and an unknown account', async () => {
+    const { email } = await signUp();
+    const wrong = expectProblem(
+      await call('POST', '/v1/auth/login', { body: { email, password: 'nope-nope-nope' } }),
+      401,
+    );
+    const unknown = expectProblem(
+      await call('POST', '/v1/auth/login', { body: { email: 'ghost@test.dev', password: 'nope-nope-nope' } }),
+      401,
+    );
+    expect(wrong.detail).toBe(unknown.detail);
+  });
+});
+
+describe('GET /v1/me', () => {
+  it('needs a valid token', async () => {
+    expectProblem(await call('GET', '/v1/me'), 401);
+    expectProblem(await call('GET', '/v1/me', { token: 'not.a.jwt' }), 401);
+    const { token } = await signUp();
+    const [h, p, s] = token.split('.');
+    const forged = JSON.parse(atob(p.replaceAll('-', '+').replaceAll('_', '/')));
+    forged.role = 'admin';
+    const edited = `${h}.${btoa(JSON.stringify(forged)).replaceAll('=', '')}.${s}`;
+    expectProblem(await call('GET', '/v1/me', { token: edited }), 401);
+  });
+
+  it('updates preferences with PATCH and rejects unknown fields', async () => {
+    const { token } = await signUp();
+    const res = await call('PATCH', '/v1/me', {
+      token,
+      body: { displayName: 'New', preferences: { locale: 'fr-FR', consents: { marketing: false } } },
+    });
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({
+      displayName: 'New',
+      preferences: { locale: 'fr-FR', consents: { marketing: false } },
+    });
+    expectProblem(await call('PATCH', '/v1/me', { token, body: { role: 'admin' } }), 400);
+  });
+});

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { call, expectProblem } from '../helpers/http';
+
+describe('conventions', () => {
+  it('reports D1 and KV readiness on /health', async () => {
+    const res = await call('GET', '/health');
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ status: 'ok', checks: { d1: { ok: true }, kv: { ok: true } } });
+  });
+
+  it('echoes a given request id and generates one otherwise', async () => {
+    const given = await call('GET', '/health/live', { headers: { 'x-request-id': 'abc-123' } });
+    expect(given.headers.get('x-request-id')).toBe('abc-123');
+    const generated = await call('GET', '/health/live');
+    expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('sends security headers, Server-Timing and ETags with 304s', async () => {
+    const res = await call('GET', '/openapi.json');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('server-timing')).toContain('total');
+    const tag = res.headers.get('etag');
+    expect(tag).toMatch(/^"[0-9a-f]+"$/);
+    const again = await call('GET', '/openapi.json', { headers: { 'if-none-match': tag! } });
+    expect(again.status).toBe(304);
+  });
+
+  it('answers unknown routes and oversized bodies with problem+json', async () => {
+    const missing = expectProblem(await call('GET', '/v1/nowhere'), 404);
+    expect(missing.requestId).toBeTypeOf('string');
+    const huge = 'x'.repeat(70_000);
+    expectProblem(
+      await call('POST', '/v1/auth/register', { body: { email: 'a@b.co', password: huge, displayName: 'x' } }),
+      413,
+    );
+  });
+
+  it('serves an OpenAPI 3.1 document and the docs page with a local script', async () => {
+    const doc = await call('GET', '/openapi.json');
+    expect(doc.json.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.json.paths)).toContain('/v1/auth/register');
+    const docs = await call('GET', '/docs');
+    expect(docs.status).toBe(200);
+    expect(docs.text).toContain('/docs/scalar.js');
+    expect(docs.text).not.toMatch(/cdn\.jsdelivr|unpkg/);
+  });
+});

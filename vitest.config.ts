@@ -1,0 +1,24 @@
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
+import { defineConfig } from 'vitest/config';
+
+// Tests run inside workerd with the real bindings from wrangler.toml (D1, KV, Durable Objects);
+// migrations are applied by test/helpers/setup.ts before each test file.
+export default defineConfig(async () => ({
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: './wrangler.toml' },
+      miniflare: {
+        bindings: {
+          JWT_SECRET: 'test-secret-that-is-at-least-32-characters-long',
+          TEST_MIGRATIONS: await readD1Migrations('./migrations'),
+        },
+      },
+    }),
+  ],
+  test: {
+    include: ['test/**/*.test.ts'],
+    setupFiles: ['./test/helpers/setup.ts'],
+    // Request logs are printed only for failing tests.
+    silent: 'passed-only',
+  },
+}));
