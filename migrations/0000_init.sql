@@ -39,7 +39,8 @@ CREATE TABLE `variants` (
 	`stock_on_hand` integer NOT NULL,
 	`stock_reserved` integer DEFAULT 0 NOT NULL,
 	`position` integer DEFAULT 0 NOT NULL,
-	FOREIGN KEY (`product_id`) REFERENCES `products`(`id`) ON UPDATE no action ON DELETE cascade
+	FOREIGN KEY (`product_id`) REFERENCES `products`(`id`) ON UPDATE no action ON DELETE cascade,
+	CONSTRAINT "variants_stock_never_negative" CHECK("variants"."stock_reserved" >= 0 AND "variants"."stock_reserved" <= "variants"."stock_on_hand")
 );
 --> statement-breakpoint
 CREATE INDEX `variants_product_idx` ON `variants` (`product_id`,`position`);--> statement-breakpoint

@@ -19,6 +19,7 @@ import { requestLog, requireJsonBody, varyOnEncoding } from './lib/middleware';
 import { authRouter } from './routes/auth';
 import { healthRouter } from './routes/health';
 import { meRouter } from './routes/me';
+import './services/subscribers';
 
 export function createApp() {
   const app = new OpenAPIHono<AppEnv>({ strict: false });

@@ -1,14 +1,35 @@
 /**
- * The one place domain events are emitted. Today they are logged; outbound webhooks, analytics and
- * offline delta sync subscribe here in their own issues.
+ * The one place domain events are emitted. Subscribers run before the write's response is sent, so
+ * whatever they keep in step (cached cards, live viewers) is correct when the caller sees success.
+ * Later issues (webhooks, analytics, offline delta sync) subscribe here rather than in each service.
  */
 import { log } from '../lib/logger';
 
 export type DomainEvent =
   | { type: 'user.registered'; userId: string }
+  | { type: 'user.erased'; userId: string }
   | { type: 'product.created' | 'product.updated' | 'product.deleted'; productId: string; creatorId: string }
-  | { type: 'stock.changed'; productId: string; variantId: string; available: number };
+  /** Units on hand or reserved changed for these products (any path: orders, holds, host edits). */
+  | { type: 'stock.changed'; productIds: string[]; reason: string }
+  | { type: 'order.created' | 'order.paid' | 'order.cancelled'; orderId: string; userId: string | null };
 
-export function emitDomainEvent(event: DomainEvent, requestId?: string): void {
-  log('info', 'domain_event', { requestId, event });
+export interface EventContext {
+  env: Env;
+  requestId?: string;
+  /** Work that may finish after the response (never correctness-critical). */
+  waitUntil?: (promise: Promise<unknown>) => void;
+}
+
+type Subscriber = (event: DomainEvent, ctx: EventContext) => Promise<void> | void;
+
+const subscribers: Subscriber[] = [];
+
+/** Registers a subscriber at module load (see src/services/subscribers.ts). */
+export function subscribe(subscriber: Subscriber): void {
+  subscribers.push(subscriber);
+}
+
+export async function emitDomainEvent(event: DomainEvent, ctx: EventContext): Promise<void> {
+  log('info', 'domain_event', { requestId: ctx.requestId, event });
+  await Promise.all(subscribers.map((subscriber) => subscriber(event, ctx)));
 }

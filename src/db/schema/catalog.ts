@@ -1,4 +1,5 @@
-import { index, integer, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { sql } from 'drizzle-orm';
+import { check, index, integer, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { users } from './users';
 
 export const categories = sqliteTable('categories', {
@@ -48,6 +49,8 @@ export const products = sqliteTable(
 /**
  * Variants carry price and inventory. `stockOnHand` is the physical count; `stockReserved` is units held
  * by live-session claims or unpaid orders. What can be bought now is on hand less reserved.
+ * The CHECK constraint is the last line against overselling: any write that would reserve more than is
+ * on hand fails, and with it the whole D1 batch it belongs to (see src/services/inventory.ts).
  */
 export const variants = sqliteTable(
   'variants',
@@ -63,7 +66,10 @@ export const variants = sqliteTable(
     stockReserved: integer('stock_reserved').notNull().default(0),
     position: integer('position').notNull().default(0),
   },
-  (t) => [index('variants_product_idx').on(t.productId, t.position)],
+  (t) => [
+    index('variants_product_idx').on(t.productId, t.position),
+    check('variants_stock_never_negative', sql`${t.stockReserved} >= 0 AND ${t.stockReserved} <= ${t.stockOnHand}`),
+  ],
 );
 
 export type ProductRow = typeof products.$inferSelect;
