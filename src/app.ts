@@ -18,6 +18,7 @@ import { log } from './lib/logger';
 import { requestLog, requireJsonBody, varyOnEncoding } from './lib/middleware';
 import { authRouter } from './routes/auth';
 import { healthRouter } from './routes/health';
+import { liveSessionsRouter } from './routes/live-sessions';
 import { meRouter } from './routes/me';
 import './services/subscribers';
 
@@ -53,6 +54,7 @@ export function createApp() {
   app.route('/', healthRouter);
   app.route('/', authRouter);
   app.route('/', meRouter);
+  app.route('/', liveSessionsRouter);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -1,4 +1,5 @@
 // The Worker entry: the Hono app handles fetch; Durable Object classes are re-exported here.
 import { app } from './app';
 
+export { LiveSession } from '../durable-objects/live-session';
 export default app;
