@@ -1,10 +1,7 @@
-import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { MAX_FRAME_BYTES, ServerMessage } from '../../durable-objects/live-session.protocol';
-import { liveStub } from '../../src/services/live-sessions';
-import { call, expectProblem } from '../helpers/http';
-import { connect, connectAs, liveShow, sleep, ticketFor } from '../helpers/live';
-import { signUp } from '../helpers/users';
+import { call } from '../helpers/http';
+import { connect, liveShow } from '../helpers/live';
 
 function patch(show: Awaited<ReturnType<typeof liveShow>>, body: unknown) {
   return call('PATCH', `/v1/live-sessions/${show.id}/products/${show.product.id}`, { token: show.host.token, body });
