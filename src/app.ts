@@ -16,9 +16,12 @@ import type { AppEnv } from './lib/context';
 import { ApiError, problemResponse } from './lib/errors';
 import { log } from './lib/logger';
 import { requestLog, requireJsonBody, varyOnEncoding } from './lib/middleware';
+import { rateLimit } from './lib/rate-limit';
+import { auditRouter } from './routes/audit';
 import { authRouter } from './routes/auth';
 import { healthRouter } from './routes/health';
 import { meRouter } from './routes/me';
+import { sessionsRouter } from './routes/sessions';
 import './services/subscribers';
 
 export function createApp() {
@@ -47,6 +50,7 @@ export function createApp() {
     })(c, next),
   );
   app.use(requireJsonBody);
+  app.use(rateLimit);
   app.use(authenticate);
   app.use(etag());
 
@@ -56,7 +60,9 @@ export function createApp() {
   const routes = app
     .route('/', healthRouter)
     .route('/', authRouter)
-    .route('/', meRouter);
+    .route('/', meRouter)
+    .route('/', sessionsRouter)
+    .route('/', auditRouter);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
