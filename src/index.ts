@@ -2,4 +2,5 @@
 import { app } from './app';
 
 export { LiveSession } from '../durable-objects/live-session';
+export { RateLimiter } from '../durable-objects/rate-limiter';
 export default app;
