@@ -19,6 +19,10 @@ import { requestLog, requireJsonBody, varyOnEncoding } from './lib/middleware';
 import { authRouter } from './routes/auth';
 import { healthRouter } from './routes/health';
 import { meRouter } from './routes/me';
+import { moderationRouter } from './routes/moderation';
+import { postsRouter } from './routes/posts';
+import { reviewsRouter } from './routes/reviews';
+import { usersRouter } from './routes/users';
 import './services/subscribers';
 
 export function createApp() {
@@ -53,6 +57,10 @@ export function createApp() {
   app.route('/', healthRouter);
   app.route('/', authRouter);
   app.route('/', meRouter);
+  app.route('/', usersRouter);
+  app.route('/', postsRouter);
+  app.route('/', reviewsRouter);
+  app.route('/', moderationRouter);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
