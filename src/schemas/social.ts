@@ -8,7 +8,7 @@ export const WebUrl = z
   .string()
   .max(2048)
   .url()
-  .regex(/^https?:\/\//i, 'an http(s) URL')
+  .regex(/^https?:\/\//, 'an http(s) URL')
   .openapi({ example: 'https://cdn.example.com/p/1.jpg' });
 
 export const MediaInput = z
