@@ -16,6 +16,8 @@ import type { AppEnv } from './lib/context';
 import { ApiError, problemResponse } from './lib/errors';
 import { log } from './lib/logger';
 import { requestLog, requireJsonBody, varyOnEncoding } from './lib/middleware';
+import { rateLimit } from './lib/rate-limit';
+import { auditRouter } from './routes/audit';
 import { authRouter } from './routes/auth';
 import { healthRouter } from './routes/health';
 import { meRouter } from './routes/me';
@@ -23,6 +25,7 @@ import { moderationRouter } from './routes/moderation';
 import { postsRouter } from './routes/posts';
 import { reviewsRouter } from './routes/reviews';
 import { usersRouter } from './routes/users';
+import { sessionsRouter } from './routes/sessions';
 import './services/subscribers';
 
 export function createApp() {
@@ -51,6 +54,7 @@ export function createApp() {
     })(c, next),
   );
   app.use(requireJsonBody);
+  app.use(rateLimit);
   app.use(authenticate);
   app.use(etag());
 
@@ -61,6 +65,8 @@ export function createApp() {
   app.route('/', postsRouter);
   app.route('/', reviewsRouter);
   app.route('/', moderationRouter);
+  app.route('/', sessionsRouter);
+  app.route('/', auditRouter);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

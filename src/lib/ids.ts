@@ -20,6 +20,8 @@ export const idPrefixes = {
   payment: 'pay',
   report: 'rpt',
   segment: 'seg',
+  session: 'ses',
+  audit: 'aud',
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;
