@@ -24,8 +24,8 @@ import { meRouter } from './routes/me';
 import { moderationRouter } from './routes/moderation';
 import { postsRouter } from './routes/posts';
 import { reviewsRouter } from './routes/reviews';
-import { usersRouter } from './routes/users';
 import { sessionsRouter } from './routes/sessions';
+import { usersRouter } from './routes/users';
 import './services/subscribers';
 
 export function createApp() {
