@@ -22,7 +22,11 @@ import { authRouter } from './routes/auth';
 import { healthRouter } from './routes/health';
 import { liveSessionsRouter } from './routes/live-sessions';
 import { meRouter } from './routes/me';
+import { moderationRouter } from './routes/moderation';
+import { postsRouter } from './routes/posts';
+import { reviewsRouter } from './routes/reviews';
 import { sessionsRouter } from './routes/sessions';
+import { usersRouter } from './routes/users';
 import './services/subscribers';
 
 export function createApp() {
@@ -64,6 +68,10 @@ export function createApp() {
     .route('/', meRouter)
     .route('/', sessionsRouter)
     .route('/', auditRouter)
+    .route('/', usersRouter)
+    .route('/', postsRouter)
+    .route('/', reviewsRouter)
+    .route('/', moderationRouter)
     .route('/', liveSessionsRouter);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
