@@ -201,11 +201,14 @@ export class LiveSession extends DurableObject<Env> {
     return acceptSocket(this.core, request, () => this.coalescer.viewersChanged());
   }
 
-  async webSocketMessage(ws: WebSocket, frame: string | ArrayBuffer) {
+  /**
+   * Synchronous on purpose: frames are handled to completion in arrival order (an await here would let
+   * the next frame's handler overtake this one). A socket exists only after the session was loaded.
+   */
+  webSocketMessage(ws: WebSocket, frame: string | ArrayBuffer) {
     if (!this.limits.allowFrame(ws)) return send(ws, { type: 'error', code: 'rate_limited', message: 'Slow down' });
     const message = parseFrame(ws, frame);
-    if (!message) return;
-    await this.core.session();
+    if (!message || !this.core.store.session()) return;
     switch (message.type) {
       case 'hello':
         return resume(this.core, ws, message.lastSeq, message.epoch);
