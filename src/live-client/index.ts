@@ -82,7 +82,8 @@ export class LiveClient {
   }
 
   private async open() {
-    const Ctor = this.options.WebSocket ?? (globalThis as { WebSocket?: LiveClientOptions['WebSocket'] }).WebSocket;
+    const Ctor =
+      this.options.WebSocket ?? (globalThis as unknown as { WebSocket?: LiveClientOptions['WebSocket'] }).WebSocket;
     if (!Ctor) throw new Error('No WebSocket implementation: pass options.WebSocket (e.g. the ws package)');
     const url = new URL(`/v1/live-sessions/${this.options.sessionId}/ws`, this.options.baseUrl);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
