@@ -14,11 +14,15 @@ import { timing } from 'hono/timing';
 import { authenticate } from './lib/auth';
 import type { AppEnv } from './lib/context';
 import { ApiError, problemResponse } from './lib/errors';
+import { idempotency } from './lib/idempotency';
 import { log } from './lib/logger';
 import { requestLog, requireJsonBody, varyOnEncoding } from './lib/middleware';
 import { authRouter } from './routes/auth';
+import { cartRouter } from './routes/cart';
 import { healthRouter } from './routes/health';
 import { meRouter } from './routes/me';
+import { ordersRouter } from './routes/orders';
+import { webhooksRouter } from './routes/webhooks';
 import './services/subscribers';
 
 export function createApp() {
@@ -48,11 +52,15 @@ export function createApp() {
   );
   app.use(requireJsonBody);
   app.use(authenticate);
+  app.use(idempotency);
   app.use(etag());
 
   app.route('/', healthRouter);
   app.route('/', authRouter);
   app.route('/', meRouter);
+  app.route('/', cartRouter);
+  app.route('/', ordersRouter);
+  app.route('/', webhooksRouter);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -1,4 +1,10 @@
-// The Worker entry: the Hono app handles fetch; Durable Object classes are re-exported here.
+// The Worker entry: the Hono app handles fetch; the cron runs maintenance; Durable Object classes are re-exported here.
 import { app } from './app';
+import { runScheduledMaintenance } from './services/maintenance';
 
-export default app;
+export default {
+  fetch: app.fetch,
+  scheduled(controller, env, ctx) {
+    ctx.waitUntil(runScheduledMaintenance(env, controller.scheduledTime));
+  },
+} satisfies ExportedHandler<Env>;
