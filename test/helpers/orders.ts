@@ -9,13 +9,20 @@ export function order(token: string, body: unknown, key: string = crypto.randomU
   return call('POST', '/v1/orders', { token, body, headers: { 'idempotency-key': key } });
 }
 
-export function pay(token: string, orderId: string, body: unknown = { testOutcome: 'none' }, key = crypto.randomUUID()) {
+export function pay(
+  token: string,
+  orderId: string,
+  body: unknown = { testOutcome: 'none' },
+  key = crypto.randomUUID(),
+) {
   return call('POST', `/v1/orders/${orderId}/payment`, { token, body, headers: { 'idempotency-key': key } });
 }
 
 /** Units on hand and reserved for a variant, read straight from D1. */
 export async function stockOf(variantId: string) {
-  const row = await env.DB.prepare('select stock_on_hand as onHand, stock_reserved as reserved from variants where id = ?')
+  const row = await env.DB.prepare(
+    'select stock_on_hand as onHand, stock_reserved as reserved from variants where id = ?',
+  )
     .bind(variantId)
     .first<{ onHand: number; reserved: number }>();
   if (!row) throw new Error(`no variant ${variantId}`);

@@ -21,7 +21,10 @@ describe('Idempotency-Key', () => {
     const placed = await order(buyer.token, body);
     const noKeyPay = await call('POST', `/v1/orders/${placed.json.id}/payment`, { token: buyer.token, body: {} });
     expect(expectProblem(noKeyPay, 400).code).toBe('idempotency_key_required');
-    expectProblem(await call('POST', '/v1/orders', { token: buyer.token, body, headers: { 'idempotency-key': 'x'.repeat(256) } }), 400);
+    expectProblem(
+      await call('POST', '/v1/orders', { token: buyer.token, body, headers: { 'idempotency-key': 'x'.repeat(256) } }),
+      400,
+    );
   });
 
   it('replays the first response without placing a second order', async () => {
@@ -108,7 +111,7 @@ describe('Idempotency-Key', () => {
     expect(replay.status).toBe(201);
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
     expect(replay.json.user.id).toBe(first.json.user.id);
-    const { results } = await env.DB.prepare("select scope from idempotency_keys where key = ?").bind(key).all();
+    const { results } = await env.DB.prepare('select scope from idempotency_keys where key = ?').bind(key).all();
     expect(results).toEqual([{ scope: 'anon' }]);
   });
 

@@ -128,7 +128,10 @@ describe('POST /v1/orders', () => {
     ]) {
       expectProblem(await order(buyer.token, body), 400);
     }
-    expectProblem(await call('POST', '/v1/orders', { token: buyer.token, body: 'not json', headers: { 'idempotency-key': 'k1' } }), 400);
+    expectProblem(
+      await call('POST', '/v1/orders', { token: buyer.token, body: 'not json', headers: { 'idempotency-key': 'k1' } }),
+      400,
+    );
   });
 
   it('needs a token', async () => {
@@ -143,7 +146,8 @@ describe('GET /v1/orders and /v1/orders/{id}', () => {
     const [me, other] = [await signUp(), await signUp()];
     const product = await insertProduct({ creatorId: creator.id, variants: [{ price: 100, stock: 50 }] });
     const ids: string[] = [];
-    for (let i = 0; i < 3; i++) ids.push((await order(me.token, { items: [{ productId: product.id, quantity: 1 }] })).json.id);
+    for (let i = 0; i < 3; i++)
+      ids.push((await order(me.token, { items: [{ productId: product.id, quantity: 1 }] })).json.id);
     await order(other.token, { items: [{ productId: product.id, quantity: 1 }] });
     const first = await call('GET', '/v1/orders?limit=2', { token: me.token });
     expect(first.status).toBe(200);

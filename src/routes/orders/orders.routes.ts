@@ -13,7 +13,7 @@ const IdempotencyKey = z.object({
     .min(1)
     .max(255)
     .openapi({
-      param: { name: 'Idempotency-Key', in: 'header', required: true },
+      param: { name: 'idempotency-key', in: 'header', required: true },
       description: 'Unique per intended operation (e.g. a UUID); retries reuse it. Kept 7 days.',
       example: '0b4c6a3e-9f1d-4c2a-8e7b-5d6f0a1b2c3d',
     }),
