@@ -17,11 +17,14 @@ import { ApiError, problemResponse } from './lib/errors';
 import { idempotency } from './lib/idempotency';
 import { log } from './lib/logger';
 import { requestLog, requireJsonBody, varyOnEncoding } from './lib/middleware';
+import { rateLimit } from './lib/rate-limit';
+import { auditRouter } from './routes/audit';
 import { authRouter } from './routes/auth';
 import { cartRouter } from './routes/cart';
 import { healthRouter } from './routes/health';
 import { meRouter } from './routes/me';
 import { ordersRouter } from './routes/orders';
+import { sessionsRouter } from './routes/sessions';
 import { webhooksRouter } from './routes/webhooks';
 import './services/subscribers';
 
@@ -51,16 +54,23 @@ export function createApp() {
     })(c, next),
   );
   app.use(requireJsonBody);
+  app.use(rateLimit);
   app.use(authenticate);
   app.use(idempotency);
   app.use(etag());
 
-  app.route('/', healthRouter);
-  app.route('/', authRouter);
-  app.route('/', meRouter);
-  app.route('/', cartRouter);
-  app.route('/', ordersRouter);
-  app.route('/', webhooksRouter);
+  // Mount every router in this one chain: the typed client (src/client.ts) knows only the routes whose
+  // types flow through it; a separate `app.route(...)` statement would work but be invisible to the client.
+  // biome-ignore format: one router per line keeps parallel additions mergeable
+  const routes = app
+    .route('/', healthRouter)
+    .route('/', authRouter)
+    .route('/', meRouter)
+    .route('/', sessionsRouter)
+    .route('/', auditRouter)
+    .route('/', cartRouter)
+    .route('/', ordersRouter)
+    .route('/', webhooksRouter);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
@@ -102,8 +112,9 @@ export function createApp() {
     });
     return problemResponse(new ApiError('internal', 'Something went wrong on our side'), requestId);
   });
-  return app;
+  return routes;
 }
 
 export const app = createApp();
+/** The app's routes as types, for Hono's typed client (`src/client.ts`). */
 export type AppType = typeof app;

@@ -2,6 +2,8 @@
 import { app } from './app';
 import { runScheduledMaintenance } from './services/maintenance';
 
+export { RateLimiter } from '../durable-objects/rate-limiter';
+
 export default {
   fetch: app.fetch,
   scheduled(controller, env, ctx) {
