@@ -14,7 +14,7 @@ async function hotProduct(stock: number) {
   return { productId: product.id, variantId: product.variantIds[0] };
 }
 
-describe('races on one hot product', () => {
+describe('races on one hot product', { timeout: 60_000 }, () => {
   it('40 buyers, 5 units, catalog orders: exactly 5 sold, 35 refused with nothing reserved', async () => {
     const { productId, variantId } = await hotProduct(5);
     const people = await buyers(40);
