@@ -22,9 +22,14 @@ import { auditRouter } from './routes/audit';
 import { authRouter } from './routes/auth';
 import { cartRouter } from './routes/cart';
 import { healthRouter } from './routes/health';
+import { liveSessionsRouter } from './routes/live-sessions';
 import { meRouter } from './routes/me';
+import { moderationRouter } from './routes/moderation';
 import { ordersRouter } from './routes/orders';
+import { postsRouter } from './routes/posts';
+import { reviewsRouter } from './routes/reviews';
 import { sessionsRouter } from './routes/sessions';
+import { usersRouter } from './routes/users';
 import { webhooksRouter } from './routes/webhooks';
 import './services/subscribers';
 
@@ -68,6 +73,11 @@ export function createApp() {
     .route('/', meRouter)
     .route('/', sessionsRouter)
     .route('/', auditRouter)
+    .route('/', usersRouter)
+    .route('/', postsRouter)
+    .route('/', reviewsRouter)
+    .route('/', moderationRouter)
+    .route('/', liveSessionsRouter)
     .route('/', cartRouter)
     .route('/', ordersRouter)
     .route('/', webhooksRouter);

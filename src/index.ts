@@ -2,6 +2,7 @@
 import { app } from './app';
 import { runScheduledMaintenance } from './services/maintenance';
 
+export { LiveSession } from '../durable-objects/live-session';
 export { RateLimiter } from '../durable-objects/rate-limiter';
 
 export default {

@@ -43,9 +43,10 @@ const problemDescriptions: Record<number, string> = {
   403: 'Signed in without the needed role',
   404: 'Not found, or not yours',
   409: 'Conflict with the current state',
-  410: 'Gone: expired or no longer available',
   413: 'Request body too large',
+  410: 'No longer available (expired or ended)',
   422: 'Idempotency-Key reused with a different request, or a request that cannot be carried out',
+  426: 'A WebSocket upgrade is required',
   429: 'Rate limited; see Retry-After',
   503: 'A dependency or configuration is unavailable',
 };
