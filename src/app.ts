@@ -17,8 +17,10 @@ import { ApiError, problemResponse } from './lib/errors';
 import { log } from './lib/logger';
 import { requestLog, requireJsonBody, varyOnEncoding } from './lib/middleware';
 import { authRouter } from './routes/auth';
+import { categoriesRouter } from './routes/categories';
 import { healthRouter } from './routes/health';
 import { meRouter } from './routes/me';
+import { productsRouter } from './routes/products';
 import './services/subscribers';
 
 export function createApp() {
@@ -53,6 +55,8 @@ export function createApp() {
   app.route('/', healthRouter);
   app.route('/', authRouter);
   app.route('/', meRouter);
+  app.route('/', productsRouter);
+  app.route('/', categoriesRouter);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
