@@ -10,6 +10,8 @@ export default defineConfig(async () => ({
       miniflare: {
         bindings: {
           JWT_SECRET: 'test-secret-that-is-at-least-32-characters-long',
+          // A retired key that still verifies, as during a key rotation (see test/security/keys.test.ts).
+          JWT_PREVIOUS_SECRETS: 'previous-test-secret-that-is-at-least-32-chars',
           TEST_MIGRATIONS: await readD1Migrations('./migrations'),
         },
       },

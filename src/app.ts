@@ -16,11 +16,14 @@ import type { AppEnv } from './lib/context';
 import { ApiError, problemResponse } from './lib/errors';
 import { log } from './lib/logger';
 import { requestLog, requireJsonBody, varyOnEncoding } from './lib/middleware';
+import { rateLimit } from './lib/rate-limit';
+import { auditRouter } from './routes/audit';
 import { authRouter } from './routes/auth';
 import { categoriesRouter } from './routes/categories';
 import { healthRouter } from './routes/health';
 import { meRouter } from './routes/me';
 import { productsRouter } from './routes/products';
+import { sessionsRouter } from './routes/sessions';
 import './services/subscribers';
 
 export function createApp() {
@@ -49,14 +52,21 @@ export function createApp() {
     })(c, next),
   );
   app.use(requireJsonBody);
+  app.use(rateLimit);
   app.use(authenticate);
   app.use(etag());
 
-  app.route('/', healthRouter);
-  app.route('/', authRouter);
-  app.route('/', meRouter);
-  app.route('/', productsRouter);
-  app.route('/', categoriesRouter);
+  // Mount every router in this one chain: the typed client (src/client.ts) knows only the routes whose
+  // types flow through it; a separate `app.route(...)` statement would work but be invisible to the client.
+  // biome-ignore format: one router per line keeps parallel additions mergeable
+  const routes = app
+    .route('/', healthRouter)
+    .route('/', authRouter)
+    .route('/', meRouter)
+    .route('/', sessionsRouter)
+    .route('/', auditRouter)
+    .route('/', productsRouter)
+    .route('/', categoriesRouter);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
@@ -98,8 +108,9 @@ export function createApp() {
     });
     return problemResponse(new ApiError('internal', 'Something went wrong on our side'), requestId);
   });
-  return app;
+  return routes;
 }
 
 export const app = createApp();
+/** The app's routes as types, for Hono's typed client (`src/client.ts`). */
 export type AppType = typeof app;

@@ -1,4 +1,5 @@
 // The Worker entry: the Hono app handles fetch; Durable Object classes are re-exported here.
 import { app } from './app';
 
+export { RateLimiter } from '../durable-objects/rate-limiter';
 export default app;

@@ -1,50 +1,79 @@
 /**
- * The auth context: short-lived HS256 access tokens (hono/jwt), a middleware that reads them, and
- * guards for roles and ownership that every route reuses.
+ * The auth context: short-lived access tokens (see jwt.ts), a middleware that reads them, and guards for
+ * roles and ownership that every route reuses.
+ *
+ * Revocation: every access token names its session (`sid`). When a request carries a token, one D1
+ * primary-key read confirms the session is live and returns the user's current role, so logout,
+ * "sign out everywhere", token-reuse detection and erasure stop access tokens at once, and a role change
+ * applies to the next request. Requests without a token (anonymous catalog reads) pay nothing.
  */
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import { sign, verify } from 'hono/jwt';
 import type { Role } from '../schemas/users';
 import type { AppEnv, AuthContext } from './context';
 import { ApiError } from './errors';
+import { signJwt, verifyJwt } from './jwt';
 
 const ISSUER = 'showroom';
 
-function jwtSecret(env: Env): string {
-  const secret = env.JWT_SECRET;
-  if (!secret || secret.length < 32) throw new ApiError('unavailable', 'JWT_SECRET is not configured');
-  return secret;
-}
-
-/** Signs an access token for a user; lifetime from ACCESS_TOKEN_TTL_SECONDS. */
+/** Signs an access token for a session; lifetime from ACCESS_TOKEN_TTL_SECONDS. */
 export async function issueAccessToken(env: Env, auth: AuthContext): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   const ttl = Number(env.ACCESS_TOKEN_TTL_SECONDS) || 900;
-  return sign({ sub: auth.userId, role: auth.role, iss: ISSUER, iat: now, exp: now + ttl }, jwtSecret(env), 'HS256');
+  return signJwt(env, {
+    iss: ISSUER,
+    sub: auth.userId,
+    sid: auth.sessionId,
+    role: auth.role,
+    iat: now,
+    exp: now + ttl,
+  });
 }
 
-/** Verifies a token's signature, algorithm, issuer and expiry; any failure is a 401. */
-export async function verifyAccessToken(env: Env, token: string): Promise<AuthContext> {
+function invalidToken(): ApiError {
+  return new ApiError('unauthorized', 'The access token is invalid, expired or revoked', {
+    headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' },
+  });
+}
+
+/** Verifies a token's signature, key id, algorithm, issuer and expiry; any failure is a 401. */
+export async function verifyAccessToken(env: Env, token: string): Promise<{ userId: string; sessionId: string }> {
+  let claims: Record<string, unknown>;
   try {
-    const payload = await verify(token, jwtSecret(env), { alg: 'HS256', iss: ISSUER });
-    if (typeof payload.sub !== 'string' || typeof payload.role !== 'string') throw new Error('claims');
-    return { userId: payload.sub, role: payload.role as Role };
+    claims = await verifyJwt(env, token, Math.floor(Date.now() / 1000));
   } catch (error) {
     if (error instanceof ApiError) throw error;
-    throw new ApiError('unauthorized', 'The access token is invalid or expired', {
-      headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' },
-    });
+    throw invalidToken();
   }
+  if (claims.iss !== ISSUER || typeof claims.sub !== 'string' || typeof claims.sid !== 'string') throw invalidToken();
+  return { userId: claims.sub, sessionId: claims.sid };
 }
 
-/** Reads `Authorization: Bearer …` when present; a bad token is a 401 even on public routes. */
+/**
+ * The revocation check: the session must exist, belong to the token's user, be unrevoked and unexpired.
+ * Returns the user's role as stored now, capped by configuration (an admin removed from ADMIN_EMAILS is
+ * no longer an admin from the next request on).
+ */
+export async function loadLiveSession(env: Env, userId: string, sessionId: string): Promise<AuthContext> {
+  const row = await env.DB.prepare(
+    `SELECT u.role AS role, u.email AS email FROM auth_sessions s JOIN users u ON u.id = s.user_id
+     WHERE s.id = ?1 AND s.user_id = ?2 AND s.revoked_at IS NULL AND s.expires_at > ?3`,
+  )
+    .bind(sessionId, userId, Date.now())
+    .first<{ role: Role; email: string }>();
+  if (!row) throw invalidToken();
+  const role = row.role === 'admin' && !isConfiguredAdmin(env, row.email) ? 'shopper' : row.role;
+  return { userId, role, sessionId };
+}
+
+/** Reads `Authorization: Bearer …` when present; a bad or revoked token is a 401 even on public routes. */
 export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   const header = c.req.header('Authorization');
   if (header) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw new ApiError('unauthorized', 'Authorization must be "Bearer <access token>"');
-    c.set('auth', await verifyAccessToken(c.env, match[1]));
+    const { userId, sessionId } = await verifyAccessToken(c.env, match[1]);
+    c.set('auth', await loadLiveSession(c.env, userId, sessionId));
   }
   await next();
 });
@@ -68,6 +97,12 @@ export function requireRole(...roles: Role[]) {
     await next();
   });
 }
+
+/** Route middleware: admins only (named by ADMIN_EMAILS). */
+export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
+  if (requireUser(c).role !== 'admin') throw new ApiError('forbidden', 'This needs the admin role');
+  await next();
+});
 
 /**
  * Ownership guard: someone else's object answers 404, so its existence is not confirmed.

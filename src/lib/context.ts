@@ -4,6 +4,8 @@ import type { Role } from '../schemas/users';
 export interface AuthContext {
   userId: string;
   role: Role;
+  /** The session (refresh-token family) the access token belongs to. */
+  sessionId: string;
 }
 
 export interface AppEnv {

@@ -18,6 +18,8 @@ export const idPrefixes = {
   review: 'rev',
   refreshToken: 'rft',
   payment: 'pay',
+  session: 'ses',
+  audit: 'aud',
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

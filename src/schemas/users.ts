@@ -77,7 +77,10 @@ export const AuthResult = z
   .object({
     user: User,
     accessToken: z.string().openapi({ description: 'Short-lived JWT; send as `Authorization: Bearer …`' }),
-    refreshToken: z.string().optional().openapi({ description: 'Exchange at /v1/auth/refresh' }),
+    refreshToken: z.string().openapi({
+      description: 'Opaque, single-use: exchange it at /v1/auth/refresh for a new pair; store it securely',
+      example: 'rt_Jx0m1y7WcR0h3mB8Qe6qv2Xz5nK4sT9uLpA1dF3gH7E',
+    }),
   })
   .openapi('AuthResult');
 

@@ -10,7 +10,13 @@ export async function signUp(role: 'shopper' | 'creator' = 'shopper', overrides:
     body: { email, password: 'correct-horse-battery', displayName: `${role} ${counter}`, role },
   });
   if (res.status !== 201) throw new Error(`signUp failed: ${res.status} ${res.text}`);
-  return { id: res.json.user.id as string, token: res.json.accessToken as string, email, user: res.json.user };
+  return {
+    id: res.json.user.id as string,
+    token: res.json.accessToken as string,
+    refreshToken: res.json.refreshToken as string,
+    email,
+    user: res.json.user,
+  };
 }
 
 /** Signs up the configured admin (ADMIN_EMAILS in wrangler.toml). */

@@ -1,3 +1,4 @@
 // Every drizzle table, one module per area; drizzle-kit reads this folder to write migrations/.
+export * from './auth';
 export * from './catalog';
 export * from './users';

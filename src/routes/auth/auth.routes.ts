@@ -1,7 +1,9 @@
 import { createRoute } from '@hono/zod-openapi';
 import { jsonBody, jsonContent, problems } from '../../lib/openapi';
+import { RefreshTokenBody } from '../../schemas/auth';
 import { AuthResult, LoginBody, RegisterBody } from '../../schemas/users';
 
+// Public routes (no token): anyone may register, sign in, refresh or log out with a refresh token.
 const tags = ['Auth'];
 
 export const register = createRoute({
@@ -23,9 +25,36 @@ export const login = createRoute({
   path: '/v1/auth/login',
   tags,
   summary: 'Sign in with email and password',
+  description: 'Repeated failures for one account lock its password sign-in with growing back-off (429 + Retry-After).',
   request: { body: jsonBody(LoginBody) },
   responses: {
     200: jsonContent(AuthResult, 'The account and fresh tokens'),
     ...problems(400, 401, 429),
   },
+});
+
+export const refresh = createRoute({
+  operationId: 'auth.refresh',
+  method: 'post',
+  path: '/v1/auth/refresh',
+  tags,
+  summary: 'Exchange a refresh token for a new access and refresh token',
+  description:
+    'The presented refresh token is spent. Presenting a spent token again revokes the whole session ' +
+    '(all its tokens), because it means the token was copied. Refresh once at a time per device.',
+  request: { body: jsonBody(RefreshTokenBody) },
+  responses: {
+    200: jsonContent(AuthResult, 'The account and a fresh token pair'),
+    ...problems(400, 401, 429),
+  },
+});
+
+export const logout = createRoute({
+  operationId: 'auth.logout',
+  method: 'post',
+  path: '/v1/auth/logout',
+  tags,
+  summary: 'Sign this device out: revokes its session (refresh and access tokens)',
+  request: { body: jsonBody(RefreshTokenBody) },
+  responses: { 204: { description: 'Signed out (also when the token was already invalid)' }, ...problems(400, 429) },
 });

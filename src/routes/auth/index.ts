@@ -1,5 +1,9 @@
 import { createRouter } from '../../lib/openapi';
-import { loginHandler, registerHandler } from './auth.handlers';
+import { loginHandler, logoutHandler, refreshHandler, registerHandler } from './auth.handlers';
 import * as routes from './auth.routes';
 
-export const authRouter = createRouter().openapi(routes.register, registerHandler).openapi(routes.login, loginHandler);
+export const authRouter = createRouter()
+  .openapi(routes.register, registerHandler)
+  .openapi(routes.login, loginHandler)
+  .openapi(routes.refresh, refreshHandler)
+  .openapi(routes.logout, logoutHandler);

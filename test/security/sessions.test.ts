@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { call, expectProblem } from '../helpers/http';
+import { signUp } from '../helpers/users';
+
+const refresh = (refreshToken: string) => call('POST', '/v1/auth/refresh', { body: { refreshToken } });
+
+describe('refresh tokens rotate, and reuse revokes the family', () => {
+  it('register and login return a refresh token; refresh spends it and returns a new pair', async () => {
+    const { email, refreshToken } = await signUp();
+    expect(refreshToken).toMatch(/^rt_[\w-]{43}$/);
+    const login = await call('POST', '/v1/auth/login', { body: { email, password: 'correct-horse-battery' } });
+    expect(login.json.refreshToken).toMatch(/^rt_/);
+    expect(login.headers.get('cache-control')).toBe('no-store');
+
+    const first = await refresh(login.json.refreshToken);
+    expect(first.status).toBe(200);
+    expect(first.json.refreshToken).not.toBe(login.json.refreshToken);
+    expect(first.json.user.email).toBe(email);
+    expect((await call('GET', '/v1/me', { token: first.json.accessToken })).status).toBe(200);
+    const second = await refresh(first.json.refreshToken);
+    expect(second.status).toBe(200);
+  });
+
+  it('presenting a spent refresh token revokes the whole session, access tokens included', async () => {
+    const { refreshToken } = await signUp();
+    const next = await refresh(refreshToken);
+    expect(next.status).toBe(200);
+    // The thief replays the old token: refused, and the family is revoked.
+    expectProblem(await refresh(refreshToken), 401);
+    expectProblem(await refresh(next.json.refreshToken), 401);
+    expectProblem(await call('GET', '/v1/me', { token: next.json.accessToken }), 401);
+  });
+
+  it('concurrent refreshes with one token: at most one wins, and the family ends up revoked', async () => {
+    const { refreshToken } = await signUp();
+    const results = await Promise.all(Array.from({ length: 8 }, () => refresh(refreshToken)));
+    const winners = results.filter((r) => r.status === 200);
+    expect(winners.length).toBeLessThanOrEqual(1);
+    for (const r of results.filter((x) => x.status !== 200)) expectProblem(r, 401);
+    for (const w of winners) expectProblem(await refresh(w.json.refreshToken), 401);
+  });
+
+  it('rejects unknown, malformed and missing refresh tokens', async () => {
+    expectProblem(await refresh('rt_unknown-token-unknown-token-unknown-token-xx'), 401);
+    expectProblem(await call('POST', '/v1/auth/refresh', { body: {} }), 400);
+    expectProblem(await call('POST', '/v1/auth/refresh', { body: { refreshToken: 'x', extra: true } }), 400);
+    const { token } = await signUp();
+    // An access token is not a refresh token (and is longer than any refresh token).
+    expectProblem(await refresh(token), 400);
+    expectProblem(await refresh(token.slice(0, 150)), 401);
+  });
+});
+
+describe('logout and sessions (devices)', () => {
+  it('logout revokes the session: 204, then neither token works', async () => {
+    const { token, refreshToken } = await signUp();
+    const res = await call('POST', '/v1/auth/logout', { body: { refreshToken } });
+    expect(res.status).toBe(204);
+    expectProblem(await call('GET', '/v1/me', { token }), 401);
+    expectProblem(await refresh(refreshToken), 401);
+    // Idempotent, and says nothing about unknown tokens.
+    expect((await call('POST', '/v1/auth/logout', { body: { refreshToken } })).status).toBe(204);
+    expect((await call('POST', '/v1/auth/logout', { body: { refreshToken: 'rt_nope' } })).status).toBe(204);
+  });
+
+  it('lists my devices and revokes one; the others keep working', async () => {
+    const { email, token: phone } = await signUp();
+    const laptop = await call('POST', '/v1/auth/login', {
+      body: { email, password: 'correct-horse-battery' },
+      headers: { 'x-device': 'web', 'user-agent': 'Firefox/140' },
+    });
+    const list = await call('GET', '/v1/me/sessions', { token: phone });
+    expect(list.status).toBe(200);
+    expect(list.json.data).toHaveLength(2);
+    const web = list.json.data.find((s: { device: string }) => s.device === 'web');
+    expect(web).toMatchObject({ method: 'password', userAgent: 'Firefox/140', current: false });
+    expect(list.json.data.filter((s: { current: boolean }) => s.current)).toHaveLength(1);
+
+    expect((await call('DELETE', `/v1/me/sessions/${web.id}`, { token: phone })).status).toBe(204);
+    expectProblem(await call('GET', '/v1/me', { token: laptop.json.accessToken }), 401);
+    expectProblem(await refresh(laptop.json.refreshToken), 401);
+    expect((await call('GET', '/v1/me', { token: phone })).status).toBe(200);
+    expect((await call('GET', '/v1/me/sessions', { token: phone })).json.data).toHaveLength(1);
+  });
+
+  it("someone else's session is a 404 and stays live", async () => {
+    const a = await signUp();
+    const b = await signUp();
+    const [bSession] = (await call('GET', '/v1/me/sessions', { token: b.token })).json.data;
+    expectProblem(await call('DELETE', `/v1/me/sessions/${bSession.id}`, { token: a.token }), 404);
+    expect((await call('GET', '/v1/me', { token: b.token })).status).toBe(200);
+    expectProblem(await call('DELETE', '/v1/me/sessions/not-an-id', { token: a.token }), 400);
+    expectProblem(await call('GET', '/v1/me/sessions'), 401);
+  });
+
+  it('sign out everywhere stops every token at once', async () => {
+    const { email, token } = await signUp();
+    const other = await call('POST', '/v1/auth/login', { body: { email, password: 'correct-horse-battery' } });
+    expect((await call('DELETE', '/v1/me/sessions', { token })).status).toBe(204);
+    expectProblem(await call('GET', '/v1/me', { token }), 401);
+    expectProblem(await call('GET', '/v1/me', { token: other.json.accessToken }), 401);
+    expectProblem(await refresh(other.json.refreshToken), 401);
+  });
+});
