@@ -22,8 +22,12 @@ import { authRouter } from './routes/auth';
 import { categoriesRouter } from './routes/categories';
 import { healthRouter } from './routes/health';
 import { meRouter } from './routes/me';
+import { moderationRouter } from './routes/moderation';
+import { postsRouter } from './routes/posts';
 import { productsRouter } from './routes/products';
+import { reviewsRouter } from './routes/reviews';
 import { sessionsRouter } from './routes/sessions';
+import { usersRouter } from './routes/users';
 import './services/subscribers';
 
 export function createApp() {
@@ -66,7 +70,11 @@ export function createApp() {
     .route('/', sessionsRouter)
     .route('/', auditRouter)
     .route('/', productsRouter)
-    .route('/', categoriesRouter);
+    .route('/', categoriesRouter)
+    .route('/', usersRouter)
+    .route('/', postsRouter)
+    .route('/', reviewsRouter)
+    .route('/', moderationRouter);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -17,6 +17,7 @@ export async function onCatalogEvent(event: DomainEvent, ctx: EventContext): Pro
       await invalidateCards(ctx.env, [event.productId]);
       return;
     case 'stock.changed':
+    case 'product.stats_changed':
       invalidateListPages();
       await invalidateCards(ctx.env, event.productIds);
       return;
