@@ -21,6 +21,7 @@ import { auditRouter } from './routes/audit';
 import { authRouter } from './routes/auth';
 import { categoriesRouter } from './routes/categories';
 import { healthRouter } from './routes/health';
+import { liveSessionsRouter } from './routes/live-sessions';
 import { meRouter } from './routes/me';
 import { moderationRouter } from './routes/moderation';
 import { postsRouter } from './routes/posts';
@@ -74,7 +75,8 @@ export function createApp() {
     .route('/', usersRouter)
     .route('/', postsRouter)
     .route('/', reviewsRouter)
-    .route('/', moderationRouter);
+    .route('/', moderationRouter)
+    .route('/', liveSessionsRouter);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -4,5 +4,7 @@
  */
 import { onCatalogEvent } from './catalog-subscribers';
 import { subscribe } from './domain-events';
+import { notifyLiveSessions } from './live-subscriber';
 
 subscribe(onCatalogEvent);
+subscribe(notifyLiveSessions);

@@ -34,7 +34,7 @@ export const products = sqliteTable(
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
     /**
-     * The full-text index's rowid for this product, set by a trigger on insert (migrations/0004_catalog_fts.sql).
+     * The full-text index's rowid for this product, set by a trigger on insert (migrations/0005_catalog_fts.sql).
      * A plain rowid would do, but SQLite may renumber rowids of tables without an INTEGER PRIMARY KEY on
      * VACUUM, which would silently detach products from their search entries; a stored column cannot drift.
      */
