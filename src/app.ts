@@ -21,6 +21,7 @@ import { auditRouter } from './routes/audit';
 import { authRouter } from './routes/auth';
 import { healthRouter } from './routes/health';
 import { meRouter } from './routes/me';
+import { passkeysRouter } from './routes/passkeys';
 import { sessionsRouter } from './routes/sessions';
 import './services/subscribers';
 
@@ -58,6 +59,7 @@ export function createApp() {
   app.route('/', authRouter);
   app.route('/', meRouter);
   app.route('/', sessionsRouter);
+  app.route('/', passkeysRouter);
   app.route('/', auditRouter);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
