@@ -92,7 +92,7 @@ export class SoftwareAuthenticator {
       'sign',
       'verify',
     ])) as CryptoKeyPair;
-    const jwk = await crypto.subtle.exportKey('jwk', keys.publicKey);
+    const jwk = (await crypto.subtle.exportKey('jwk', keys.publicKey)) as JsonWebKey;
     const coseKey = cbor(
       new Map<number, Cbor>([
         [1, 2], // kty: EC2
