@@ -14,6 +14,7 @@ import { timing } from 'hono/timing';
 import { authenticate } from './lib/auth';
 import type { AppEnv } from './lib/context';
 import { ApiError, problemResponse } from './lib/errors';
+import { allowedOrigin, apiContentSecurity, jsonGuard } from './lib/hardening';
 import { log } from './lib/logger';
 import { requestLog, requireJsonBody, varyOnEncoding } from './lib/middleware';
 import { rateLimit } from './lib/rate-limit';
@@ -32,9 +33,10 @@ export function createApp() {
   app.use(timing({ crossOrigin: false }));
   app.use(requestLog);
   app.use(secureHeaders({ crossOriginResourcePolicy: 'cross-origin' }));
+  app.use(apiContentSecurity);
   app.use(
     cors({
-      origin: (origin, c) => ((c.env.CORS_ORIGINS ?? '').split(',').includes(origin) ? origin : null),
+      origin: (origin, c) => allowedOrigin(origin, c.env),
       exposeHeaders: ['ETag', 'X-Request-Id', 'Idempotent-Replayed', 'RateLimit', 'RateLimit-Policy', 'Retry-After'],
       maxAge: 600,
     }),
@@ -52,6 +54,7 @@ export function createApp() {
   );
   app.use(requireJsonBody);
   app.use(rateLimit);
+  app.use(jsonGuard);
   app.use(authenticate);
   app.use(etag());
 
