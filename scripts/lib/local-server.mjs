@@ -22,22 +22,36 @@ export function buildBundle() {
 
 /**
  * Starts the bundled Worker on 127.0.0.1:`port`, persisting to .wrangler/state/v3 like `wrangler dev`.
- * @returns {{ url: URL, mf: Miniflare, dispose: () => Promise<void> }}
+ * @param {object} options
+ * @param {number} options.port
+ * @param {boolean} [options.build] bundle first (default true); false reuses dist/index.js
+ * @param {string} [options.persistRoot] another state directory (the `v3` one), e.g. a benchmark's own seeded
+ *   copy, so it does not disturb a running `npm start`
+ * @param {boolean} [options.assets] serve public/ as static assets in front of the Worker (default true). Benchmarks
+ *   pass false: Miniflare emulates Cloudflare's asset router inside the same workerd process, which here doubled
+ *   the CPU of a bare request, while on Cloudflare it runs outside the Worker's CPU time.
+ * @param {(stdout: import('node:stream').Readable, stderr: import('node:stream').Readable) => void} [options.handleRuntimeStdio]
+ *   where the Worker's console output goes (default: this process's stdout/stderr)
+ * @returns {Promise<{ url: URL, mf: Miniflare, dispose: () => Promise<void> }>}
  */
-export async function startLocalServer({ port, build = true } = {}) {
+export async function startLocalServer({ port, build = true, persistRoot, assets = true, handleRuntimeStdio } = {}) {
   if (build) buildBundle();
   const { workerOptions } = unstable_getMiniflareWorkerOptions(join(root, 'wrangler.toml'));
   const mf = new Miniflare({
     ...workerOptions,
+    assets: undefined,
     name: 'showroom',
     // wrangler's options already carry vars and .dev.vars secrets; static assets are added here.
-    assets: { directory: join(root, 'public'), binding: 'ASSETS', routerConfig: { has_user_worker: true } },
+    ...(assets
+      ? { assets: { directory: join(root, 'public'), binding: 'ASSETS', routerConfig: { has_user_worker: true } } }
+      : {}),
     modules: [{ type: 'ESModule', path: join(root, 'dist', 'index.js') }],
     modulesRoot: join(root, 'dist'),
     rootPath: root,
     host: '127.0.0.1',
     port,
-    defaultPersistRoot: join(root, '.wrangler', 'state', 'v3'),
+    defaultPersistRoot: persistRoot ?? join(root, '.wrangler', 'state', 'v3'),
+    ...(handleRuntimeStdio ? { handleRuntimeStdio } : {}),
   });
   const url = await mf.ready;
   return { url, mf, dispose: () => mf.dispose() };
