@@ -22,8 +22,12 @@ import { auditRouter } from './routes/audit';
 import { authRouter } from './routes/auth';
 import { healthRouter } from './routes/health';
 import { meRouter } from './routes/me';
+import { moderationRouter } from './routes/moderation';
 import { passkeysRouter } from './routes/passkeys';
+import { postsRouter } from './routes/posts';
+import { reviewsRouter } from './routes/reviews';
 import { sessionsRouter } from './routes/sessions';
+import { usersRouter } from './routes/users';
 import './services/subscribers';
 
 export function createApp() {
@@ -66,8 +70,12 @@ export function createApp() {
     .route('/', authRouter)
     .route('/', meRouter)
     .route('/', sessionsRouter)
-    .route('/', passkeysRouter)
-    .route('/', auditRouter);
+    .route('/', auditRouter)
+    .route('/', usersRouter)
+    .route('/', postsRouter)
+    .route('/', reviewsRouter)
+    .route('/', moderationRouter)
+    .route('/', passkeysRouter);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -1,4 +1,6 @@
 // Every drizzle table, one module per area; drizzle-kit reads this folder to write migrations/.
 export * from './auth';
 export * from './catalog';
+export * from './discovery';
+export * from './social';
 export * from './users';
