@@ -21,6 +21,7 @@ import { rateLimit } from './lib/rate-limit';
 import { auditRouter } from './routes/audit';
 import { authRouter } from './routes/auth';
 import { healthRouter } from './routes/health';
+import { liveSessionsRouter } from './routes/live-sessions';
 import { meRouter } from './routes/me';
 import { moderationRouter } from './routes/moderation';
 import { passkeysRouter } from './routes/passkeys';
@@ -75,6 +76,7 @@ export function createApp() {
     .route('/', postsRouter)
     .route('/', reviewsRouter)
     .route('/', moderationRouter)
+    .route('/', liveSessionsRouter)
     .route('/', passkeysRouter);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
