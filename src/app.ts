@@ -14,6 +14,7 @@ import { timing } from 'hono/timing';
 import { authenticate } from './lib/auth';
 import type { AppEnv } from './lib/context';
 import { ApiError, problemResponse } from './lib/errors';
+import { allowedOrigin, apiContentSecurity, jsonGuard } from './lib/hardening';
 import { log } from './lib/logger';
 import { requestLog, requireJsonBody, varyOnEncoding } from './lib/middleware';
 import { rateLimit } from './lib/rate-limit';
@@ -24,6 +25,7 @@ import { healthRouter } from './routes/health';
 import { liveSessionsRouter } from './routes/live-sessions';
 import { meRouter } from './routes/me';
 import { moderationRouter } from './routes/moderation';
+import { passkeysRouter } from './routes/passkeys';
 import { postsRouter } from './routes/posts';
 import { productsRouter } from './routes/products';
 import { reviewsRouter } from './routes/reviews';
@@ -38,9 +40,10 @@ export function createApp() {
   app.use(timing({ crossOrigin: false }));
   app.use(requestLog);
   app.use(secureHeaders({ crossOriginResourcePolicy: 'cross-origin' }));
+  app.use(apiContentSecurity);
   app.use(
     cors({
-      origin: (origin, c) => ((c.env.CORS_ORIGINS ?? '').split(',').includes(origin) ? origin : null),
+      origin: (origin, c) => allowedOrigin(origin, c.env),
       exposeHeaders: ['ETag', 'X-Request-Id', 'Idempotent-Replayed', 'RateLimit', 'RateLimit-Policy', 'Retry-After'],
       maxAge: 600,
     }),
@@ -58,6 +61,7 @@ export function createApp() {
   );
   app.use(requireJsonBody);
   app.use(rateLimit);
+  app.use(jsonGuard);
   app.use(authenticate);
   app.use(etag());
 
@@ -76,7 +80,8 @@ export function createApp() {
     .route('/', postsRouter)
     .route('/', reviewsRouter)
     .route('/', moderationRouter)
-    .route('/', liveSessionsRouter);
+    .route('/', liveSessionsRouter)
+    .route('/', passkeysRouter);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
