@@ -29,7 +29,12 @@ const target = { url, ...show };
 console.log(`session ${show.sessionId}, ${viewers} viewers on ${url}`);
 
 const clients = Array.from({ length: viewers }, () => {
-  const client = new LiveClient({ baseUrl: url.toString(), sessionId: show.sessionId, WebSocket, backoff: { maxMs: 1000 } });
+  const client = new LiveClient({
+    baseUrl: url.toString(),
+    sessionId: show.sessionId,
+    WebSocket,
+    backoff: { maxMs: 1000 },
+  });
   client.openedAt = [];
   client.onStatus = (status) => status === 'open' && client.openedAt.push(Date.now());
   client.connect();

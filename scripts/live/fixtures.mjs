@@ -67,7 +67,10 @@ export async function seedShow({ url, mf, stock = 1_000_000 }) {
     }),
     201,
   );
-  await json(await fetch(new URL(`/v1/live-sessions/${session.id}/start`, url), { method: 'POST', headers: authed }), 200);
+  await json(
+    await fetch(new URL(`/v1/live-sessions/${session.id}/start`, url), { method: 'POST', headers: authed }),
+    200,
+  );
   return { sessionId: session.id, productId, variantId, token };
 }
 
