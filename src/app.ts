@@ -27,10 +27,12 @@ import { meRouter } from './routes/me';
 import { moderationRouter } from './routes/moderation';
 import { passkeysRouter } from './routes/passkeys';
 import { postsRouter } from './routes/posts';
+import { privacyRouter } from './routes/privacy';
 import { productsRouter } from './routes/products';
 import { reviewsRouter } from './routes/reviews';
 import { sessionsRouter } from './routes/sessions';
 import { usersRouter } from './routes/users';
+import './services/privacy/index';
 import './services/subscribers';
 
 export function createApp() {
@@ -81,7 +83,8 @@ export function createApp() {
     .route('/', reviewsRouter)
     .route('/', moderationRouter)
     .route('/', liveSessionsRouter)
-    .route('/', passkeysRouter);
+    .route('/', passkeysRouter)
+    .route('/', privacyRouter);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
