@@ -15,16 +15,19 @@ import { authenticate } from './lib/auth';
 import type { AppEnv } from './lib/context';
 import { ApiError, problemResponse } from './lib/errors';
 import { allowedOrigin, apiContentSecurity, jsonGuard } from './lib/hardening';
+import { idempotency } from './lib/idempotency';
 import { log } from './lib/logger';
 import { requestLog, requireJsonBody, varyOnEncoding } from './lib/middleware';
 import { rateLimit } from './lib/rate-limit';
 import { auditRouter } from './routes/audit';
 import { authRouter } from './routes/auth';
+import { cartRouter } from './routes/cart';
 import { categoriesRouter } from './routes/categories';
 import { healthRouter } from './routes/health';
 import { liveSessionsRouter } from './routes/live-sessions';
 import { meRouter } from './routes/me';
 import { moderationRouter } from './routes/moderation';
+import { ordersRouter } from './routes/orders';
 import { passkeysRouter } from './routes/passkeys';
 import { postsRouter } from './routes/posts';
 import { privacyRouter } from './routes/privacy';
@@ -32,6 +35,7 @@ import { productsRouter } from './routes/products';
 import { reviewsRouter } from './routes/reviews';
 import { sessionsRouter } from './routes/sessions';
 import { usersRouter } from './routes/users';
+import { webhooksRouter } from './routes/webhooks';
 import './services/privacy/index';
 import './services/subscribers';
 
@@ -65,6 +69,7 @@ export function createApp() {
   app.use(rateLimit);
   app.use(jsonGuard);
   app.use(authenticate);
+  app.use(idempotency);
   app.use(etag());
 
   // Mount every router in this one chain: the typed client (src/client.ts) knows only the routes whose
@@ -84,7 +89,10 @@ export function createApp() {
     .route('/', moderationRouter)
     .route('/', liveSessionsRouter)
     .route('/', passkeysRouter)
-    .route('/', privacyRouter);
+    .route('/', privacyRouter)
+    .route('/', cartRouter)
+    .route('/', ordersRouter)
+    .route('/', webhooksRouter);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

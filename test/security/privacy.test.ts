@@ -4,6 +4,7 @@ import { SoftwareAuthenticator } from '../helpers/authenticator';
 import { insertProduct } from '../helpers/catalog';
 import { call, expectProblem } from '../helpers/http';
 import { connectAs, liveShow } from '../helpers/live';
+import { order } from '../helpers/orders';
 import { createPost, insertPaidOrder } from '../helpers/social';
 import { signUp, signUpAdmin } from '../helpers/users';
 
@@ -40,17 +41,23 @@ async function busyShopper() {
   viewer.send({ type: 'chat', text: 'is it waterproof? call me at 555-0100' });
   expect((await viewer.next('chat')).message.text).toContain('waterproof');
   viewer.ws.close();
-  return { show, creatorPost, ownPost, sam };
+  const placed = await order(sam.token, { items: [{ productId: show.product.id, quantity: 1 }] });
+  expect(placed.status).toBe(201);
+  await call('PUT', '/v1/cart', { token: sam.token, body: { items: [{ productId: show.product.id, quantity: 2 }] } });
+  return { show, creatorPost, ownPost, sam, orderId: placed.json.id as string };
 }
 
 describe('GET /v1/me/export', () => {
   it('holds every personal record, from D1 and the live session object, and no secrets', async () => {
-    const { show, creatorPost, ownPost, sam } = await busyShopper();
+    const { show, creatorPost, ownPost, sam, orderId } = await busyShopper();
     const res = await call('GET', '/v1/me/export', { token: sam.token });
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toContain('no-store');
     expect(res.headers.get('content-disposition')).toContain('attachment');
-    const { account, social, discovery, live } = res.json.areas;
+    const { account, social, discovery, live, orders } = res.json.areas;
+    expect(orders.orders.map((o: { id: string }) => o.id)).toEqual([orderId]);
+    expect(orders.orders[0].items[0].productId).toBe(show.product.id);
+    expect(orders.cart.items).toEqual([{ productId: show.product.id, quantity: 2 }]);
     expect(account.profile).toMatchObject({
       id: sam.id,
       email: sam.email,
@@ -70,7 +77,16 @@ describe('GET /v1/me/export', () => {
     expect(live.participation[0].stored.chat[0].text).toContain('waterproof');
     // Times follow the API's convention.
     expect(account.profile.createdAt).toMatch(/^\d{4}-\d\d-\d\dT/);
-    for (const secret of ['passwordHash', 'password_hash', 'tokenHash', 'publicKey', PASSWORD, sam.refreshToken]) {
+    for (const secret of [
+      'passwordHash',
+      'password_hash',
+      'tokenHash',
+      'publicKey',
+      'clientSecret',
+      'transitionToken',
+      PASSWORD,
+      sam.refreshToken,
+    ]) {
       expect(res.text).not.toContain(secret);
     }
   });
@@ -88,7 +104,7 @@ describe('GET /v1/me/export', () => {
 
 describe('DELETE /v1/me (erasure)', () => {
   it('removes or anonymises personal data everywhere and stops every token at once', async () => {
-    const { show, creatorPost, sam } = await busyShopper();
+    const { show, creatorPost, sam, orderId } = await busyShopper();
     const before = await call('GET', `/v1/posts/${creatorPost.id}`);
     expect(before.json).toMatchObject({ likes: 1, comments: 1 });
 
@@ -119,6 +135,16 @@ describe('DELETE /v1/me (erasure)', () => {
       const row = await env.DB.prepare(`SELECT count(*) AS n FROM ${table} WHERE ${column} = ?`).bind(sam.id).first();
       expect(row, table).toEqual({ n: 0 });
     }
+    // Orders stay for accounting, without the buyer; the cart and stored responses are gone.
+    expect(await env.DB.prepare('SELECT user_id FROM orders WHERE id = ?').bind(orderId).first()).toEqual({
+      user_id: null,
+    });
+    expect(await env.DB.prepare('SELECT count(*) AS n FROM carts WHERE user_id = ?').bind(sam.id).first()).toEqual({
+      n: 0,
+    });
+    expect(
+      await env.DB.prepare('SELECT count(*) AS n FROM idempotency_keys WHERE scope = ?').bind(sam.id).first(),
+    ).toEqual({ n: 0 });
     const purchase = await env.DB.prepare('SELECT user_id FROM purchases WHERE product_id = ?')
       .bind(show.product.id)
       .first();

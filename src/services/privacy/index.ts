@@ -6,9 +6,11 @@ import { registerPrivacyArea } from '../privacy';
 import { accountArea } from './account';
 import { discoveryArea } from './discovery';
 import { liveArea } from './live';
+import { ordersArea } from './orders';
 import { socialArea } from './social';
 
 registerPrivacyArea(accountArea);
 registerPrivacyArea(socialArea);
 registerPrivacyArea(discoveryArea);
 registerPrivacyArea(liveArea);
+registerPrivacyArea(ordersArea);
