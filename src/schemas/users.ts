@@ -22,10 +22,14 @@ export const Preferences = z
         personalization: z.boolean().optional().openapi({
           description: 'false opts out of personalised feeds, recommendations and ranking (default true)',
         }),
-        marketing: z.boolean().optional().openapi({ description: 'true opts in to marketing messages (default false)' }),
+        marketing: z
+          .boolean()
+          .optional()
+          .openapi({ description: 'true opts in to marketing messages (default false)' }),
         /** CCPA "do not sell or share my personal information". */
         doNotSell: z.boolean().optional().openapi({
-          description: 'CCPA "do not sell or share": true keeps personal data out of any third-party sharing (default false)',
+          description:
+            'CCPA "do not sell or share": true keeps personal data out of any third-party sharing (default false)',
         }),
       })
       .strict()
