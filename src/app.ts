@@ -25,6 +25,7 @@ import { moderationRouter } from './routes/moderation';
 import { postsRouter } from './routes/posts';
 import { reviewsRouter } from './routes/reviews';
 import { sessionsRouter } from './routes/sessions';
+import { sharesRouter } from './routes/shares';
 import { usersRouter } from './routes/users';
 import './services/subscribers';
 
@@ -70,7 +71,8 @@ export function createApp() {
     .route('/', usersRouter)
     .route('/', postsRouter)
     .route('/', reviewsRouter)
-    .route('/', moderationRouter);
+    .route('/', moderationRouter)
+    .route('/', sharesRouter);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -12,3 +12,8 @@ export interface LiveNowSummary {
 export async function liveNowByHost(_db: Db, _hostIds: string[]): Promise<Map<string, LiveNowSummary>> {
   return new Map();
 }
+
+/** The host of a live session, for share attribution; no sessions exist until live_sessions lands. */
+export async function liveSessionHost(_db: Db, _sessionId: string): Promise<string | undefined> {
+  return undefined;
+}
