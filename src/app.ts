@@ -27,6 +27,7 @@ import { reviewsRouter } from './routes/reviews';
 import { sessionsRouter } from './routes/sessions';
 import { sharesRouter } from './routes/shares';
 import { usersRouter } from './routes/users';
+import { videosRouter } from './routes/videos';
 import './services/subscribers';
 
 export function createApp() {
@@ -72,7 +73,8 @@ export function createApp() {
     .route('/', postsRouter)
     .route('/', reviewsRouter)
     .route('/', moderationRouter)
-    .route('/', sharesRouter);
+    .route('/', sharesRouter)
+    .route('/', videosRouter);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -101,3 +101,24 @@ export const VideoEventsBody = z
   .object({ events: z.array(VideoEvent).min(1).max(50) })
   .strict()
   .openapi('VideoEventsBody');
+
+export const VideoProductsAt = z
+  .object({
+    atMs: z.number().int(),
+    data: z.array(
+      z.object({
+        productId: Id('product'),
+        startMs: z.number().int(),
+        endMs: z.number().int(),
+        title: z.string(),
+        price: Money,
+        inStock: z.boolean(),
+        image: z.string().nullable(),
+      }),
+    ),
+  })
+  .openapi('VideoProductsAt');
+
+export const AtQuery = z.object({
+  atMs: z.coerce.number().int().min(0).max(86_400_000).openapi({ example: 15_000 }),
+});
