@@ -20,6 +20,7 @@ import { rateLimit } from './lib/rate-limit';
 import { auditRouter } from './routes/audit';
 import { authRouter } from './routes/auth';
 import { healthRouter } from './routes/health';
+import { liveSessionsRouter } from './routes/live-sessions';
 import { meRouter } from './routes/me';
 import { moderationRouter } from './routes/moderation';
 import { postsRouter } from './routes/posts';
@@ -74,7 +75,8 @@ export function createApp() {
     .route('/', reviewsRouter)
     .route('/', moderationRouter)
     .route('/', sharesRouter)
-    .route('/', videosRouter);
+    .route('/', videosRouter)
+    .route('/', liveSessionsRouter);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

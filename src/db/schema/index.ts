@@ -2,5 +2,6 @@
 export * from './auth';
 export * from './catalog';
 export * from './discovery';
+export * from './live';
 export * from './social';
 export * from './users';
