@@ -19,6 +19,7 @@ import { requestLog, requireJsonBody, varyOnEncoding } from './lib/middleware';
 import { rateLimit } from './lib/rate-limit';
 import { auditRouter } from './routes/audit';
 import { authRouter } from './routes/auth';
+import { feedRouter } from './routes/feed';
 import { healthRouter } from './routes/health';
 import { liveSessionsRouter } from './routes/live-sessions';
 import { meRouter } from './routes/me';
@@ -76,6 +77,7 @@ export function createApp() {
     .route('/', moderationRouter)
     .route('/', sharesRouter)
     .route('/', videosRouter)
+    .route('/', feedRouter)
     .route('/', liveSessionsRouter);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {

@@ -3,7 +3,7 @@ import { z } from '@hono/zod-openapi';
 import { shareTargets, videoEventTypes } from '../db/schema/discovery';
 import { Money } from '../lib/money';
 import { Id, Timestamp } from './common';
-import { WebUrl } from './social';
+import { Post, WebUrl } from './social';
 
 export const ShareTarget = z.enum(shareTargets).openapi({ example: 'product' });
 
@@ -122,3 +122,75 @@ export const VideoProductsAt = z
 export const AtQuery = z.object({
   atMs: z.coerce.number().int().min(0).max(86_400_000).openapi({ example: 15_000 }),
 });
+
+export const SocialProof = z
+  .object({
+    purchasesLastHour: z.number().int().nullable().openapi({ description: 'Paid orders in the last hour' }),
+    viewersNow: z.number().int().nullable().openapi({ description: 'People watching live now' }),
+    likes: z.number().int().nullable(),
+    rating: z
+      .number()
+      .nullable()
+      .openapi({ description: 'Mean of visible reviews, one decimal; null without reviews' }),
+    reviewCount: z.number().int().nullable(),
+    followedBuyers: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: 'People you follow who bought it; null when signed out or not computed' }),
+    asOf: Timestamp.openapi({ description: 'When these figures were computed' }),
+  })
+  .openapi('SocialProof', {
+    description:
+      'Counted from real events only, never rounded up or padded. null means the figure does not apply to ' +
+      'this kind of item (or, for followedBuyers, that nobody is signed in); 0 means it applies and is zero.',
+  });
+
+export const ProductSummary = z
+  .object({
+    id: Id('product'),
+    title: z.string(),
+    creatorId: Id('user'),
+    categoryId: z.string().nullable(),
+    price: Money.openapi({ description: 'The lowest variant price, in the product’s currency' }),
+    priceDisplay: z.string().openapi({ example: '$19.99', description: 'Formatted for Accept-Language' }),
+    inStock: z.boolean(),
+    image: z.string().nullable(),
+  })
+  .openapi('ProductSummary');
+
+export const LiveItem = z
+  .object({
+    id: z.string(),
+    creatorId: Id('user'),
+    title: z.string(),
+    status: z.enum(['live', 'scheduled']),
+    scheduledAt: Timestamp.nullable(),
+    startedAt: Timestamp.nullable(),
+  })
+  .openapi('LiveItem');
+
+export const VideoItem = z
+  .object({ id: Id('video'), creatorId: Id('user'), title: z.string(), url: z.string(), views: z.number().int() })
+  .openapi('VideoItem');
+
+export const FeedReason = z.enum(['live_now', 'following', 'interest', 'trending']);
+
+const feedBase = { reason: FeedReason, socialProof: SocialProof };
+
+export const FeedItem = z
+  .discriminatedUnion('type', [
+    z.object({ type: z.literal('post'), id: Id('post'), post: Post, ...feedBase }),
+    z.object({ type: z.literal('product'), id: Id('product'), product: ProductSummary, ...feedBase }),
+    z.object({ type: z.literal('video'), id: Id('video'), video: VideoItem, ...feedBase }),
+    z.object({ type: z.literal('live'), id: z.string(), live: LiveItem, ...feedBase }),
+  ])
+  .openapi('FeedItem');
+
+export const RelatedItem = z
+  .object({
+    product: ProductSummary,
+    reason: z.enum(['bought_together', 'same_category']),
+    socialProof: SocialProof,
+  })
+  .openapi('RelatedItem');
