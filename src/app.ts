@@ -31,6 +31,7 @@ import { moderationRouter } from './routes/moderation';
 import { ordersRouter } from './routes/orders';
 import { passkeysRouter } from './routes/passkeys';
 import { postsRouter } from './routes/posts';
+import { privacyRouter } from './routes/privacy';
 import { productsRouter } from './routes/products';
 import { reviewsRouter } from './routes/reviews';
 import { sessionsRouter } from './routes/sessions';
@@ -38,6 +39,7 @@ import { sharesRouter } from './routes/shares';
 import { usersRouter } from './routes/users';
 import { videosRouter } from './routes/videos';
 import { webhooksRouter } from './routes/webhooks';
+import './services/privacy/index';
 import './services/subscribers';
 
 export function createApp() {
@@ -93,6 +95,7 @@ export function createApp() {
     .route('/', feedRouter)
     .route('/', liveSessionsRouter)
     .route('/', passkeysRouter)
+    .route('/', privacyRouter)
     .route('/', cartRouter)
     .route('/', ordersRouter)
     .route('/', webhooksRouter);
