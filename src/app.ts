@@ -34,6 +34,7 @@ import { postsRouter } from './routes/posts';
 import { privacyRouter } from './routes/privacy';
 import { productsRouter } from './routes/products';
 import { reviewsRouter } from './routes/reviews';
+import { segmentsRouter } from './routes/segments';
 import { sessionsRouter } from './routes/sessions';
 import { sharesRouter } from './routes/shares';
 import { usersRouter } from './routes/users';
@@ -93,6 +94,7 @@ export function createApp() {
     .route('/', sharesRouter)
     .route('/', videosRouter)
     .route('/', feedRouter)
+    .route('/', segmentsRouter)
     .route('/', liveSessionsRouter)
     .route('/', passkeysRouter)
     .route('/', privacyRouter)

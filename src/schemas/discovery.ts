@@ -194,3 +194,57 @@ export const RelatedItem = z
     socialProof: SocialProof,
   })
   .openapi('RelatedItem');
+
+export const SegmentRule = z
+  .discriminatedUnion('kind', [
+    z.object({ kind: z.literal('new'), withinDays: z.number().int().min(1).max(3650) }).strict(),
+    z.object({ kind: z.literal('repeat_buyer'), minOrders: z.number().int().min(2).max(10_000) }).strict(),
+    z.object({ kind: z.literal('big_spender'), minSpend: Money }).strict(),
+    z.object({ kind: z.literal('lapsed'), inactiveDays: z.number().int().min(1).max(3650) }).strict(),
+  ])
+  .openapi('SegmentRule', {
+    description:
+      'new: signed up within N days · repeat_buyer: at least N paid orders · big_spender: paid at least ' +
+      'this much in that currency · lapsed: has bought, but not in the last N days',
+  });
+
+export const SegmentCreate = z
+  .object({
+    key: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'a lower-case slug')
+      .openapi({ example: 'lapsed-big-spenders' }),
+    name: z.string().trim().min(1).max(120).openapi({ example: 'Lapsed big spenders' }),
+    rules: z
+      .array(SegmentRule)
+      .min(1)
+      .max(10)
+      .openapi({
+        description: 'Every rule must hold',
+        example: [
+          { kind: 'big_spender', minSpend: { amount: 50000, currency: 'USD' } },
+          { kind: 'lapsed', inactiveDays: 60 },
+        ],
+      }),
+  })
+  .strict()
+  .openapi('SegmentCreate');
+
+export const Segment = z
+  .object({
+    id: Id('segment'),
+    key: z.string(),
+    name: z.string(),
+    rules: z.array(SegmentRule),
+    memberCount: z.number().int().nullable().openapi({ description: 'Evaluated now; null in lists' }),
+    createdAt: Timestamp,
+  })
+  .openapi('Segment');
+
+export const SegmentMember = z
+  .object({ id: Id('user'), displayName: z.string(), createdAt: Timestamp })
+  .openapi('SegmentMember');
+
+export const Membership = z
+  .object({ segmentId: Id('segment'), userId: Id('user'), member: z.boolean() })
+  .openapi('Membership');
