@@ -3,6 +3,7 @@
 // To seed another capability (follows, posts, likes, orders…), add a module here and list it in `areas`.
 import { generateAccounts, generateShopper } from './accounts.mjs';
 import { generateCatalog } from './catalog.mjs';
+import { generateSocial } from './social.mjs';
 
 export const areas = [
   {
@@ -20,6 +21,11 @@ export const areas = [
       ];
     },
   },
+  { name: 'social', generate: (ctx) => generateSocial(ctx) },
   // Keep last: the demo shopper's presence marks a completed seed (see scripts/seed.mjs).
-  { name: 'completion', generate: (ctx) => [{ label: 'demo shopper', statements: generateShopper(ctx) }] },
+  // The demo shopper's own social rows (follows, orders…) ride in the same group, right after it.
+  {
+    name: 'completion',
+    generate: (ctx) => [{ label: 'demo shopper', statements: [...generateShopper(ctx), ...(ctx.afterShopper ?? [])] }],
+  },
 ];

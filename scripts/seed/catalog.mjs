@@ -94,7 +94,16 @@ export function generateCatalog(ctx) {
     });
     variants.push(...rows);
     ctx.products ??= [];
-    ctx.products.push({ id, creatorId: creators[creatorIndex].id, categoryId, variantIds: rows.map((v) => v.id) });
+    ctx.products.push({
+      id,
+      creatorId: creators[creatorIndex].id,
+      categoryId,
+      title: products.at(-1).title,
+      variantIds: rows.map((v) => v.id),
+      // The first variant carries the base (lowest) price; later seed areas buy it.
+      price: rows[0].price,
+      options: rows[0].options,
+    });
   }
   return {
     categories: insertRows(
