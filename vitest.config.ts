@@ -13,6 +13,8 @@ export default defineConfig(async () => ({
           // A retired key that still verifies, as during a key rotation (see test/security/keys.test.ts).
           JWT_PREVIOUS_SECRETS: 'previous-test-secret-that-is-at-least-32-chars',
           TEST_MIGRATIONS: await readD1Migrations('./migrations'),
+          // Feed tests read the feed right after each change; the ranking reuse has its own test.
+          FEED_RANKING_TTL_SECONDS: '0',
         },
       },
     }),

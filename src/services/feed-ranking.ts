@@ -4,8 +4,14 @@
  * of their trending weight; interests, the requested currency and the device nudge scores when
  * personalisation is allowed.
  */
-import type { LiveSessionRow, PostRow, ProductRow, VideoRow } from '../db/schema';
-import type { Candidates } from './feed-candidates';
+import type {
+  Candidates,
+  LiveCandidate as LiveSessionRow,
+  PostCandidate as PostRow,
+  ProductCandidate as ProductRow,
+  VideoCandidate as VideoRow,
+} from './feed-candidates';
+
 import type { RequestContext } from './personalization';
 import { trendingNow } from './trending';
 

@@ -4,6 +4,7 @@ import type { Db } from '../db/client';
 import { follows, posts, users } from '../db/schema';
 import { ApiError } from '../lib/errors';
 import { toIso } from '../schemas/common';
+import { forgetRankings } from './feed-ranking-cache';
 import { liveNowByHost } from './live-now';
 
 async function assertUserExists(db: Db, userId: string) {
@@ -20,12 +21,14 @@ export async function follow(db: Db, followerId: string, followeeId: string) {
   if (followerId === followeeId) throw new ApiError('unprocessable', 'You cannot follow yourself');
   await assertUserExists(db, followeeId);
   await db.insert(follows).values({ followerId, followeeId, createdAt: Date.now() }).onConflictDoNothing();
+  forgetRankings(followerId);
   return { userId: followeeId, following: true, followerCount: await followerCount(db, followeeId) };
 }
 
 export async function unfollow(db: Db, followerId: string, followeeId: string) {
   await assertUserExists(db, followeeId);
   await db.delete(follows).where(and(eq(follows.followerId, followerId), eq(follows.followeeId, followeeId)));
+  forgetRankings(followerId);
   return { userId: followeeId, following: false, followerCount: await followerCount(db, followeeId) };
 }
 

@@ -159,3 +159,24 @@ describe('GET /v1/feed paging', () => {
     expectProblem(await call('GET', '/v1/feed', { token: 'bad' }), 401);
   });
 });
+
+describe('ranking reuse', () => {
+  it('reuses a ranking within the TTL, hydrates fresh, and drops it when the viewer follows someone', async () => {
+    const { env } = await import('cloudflare:test');
+    const { getFeed } = await import('../../src/services/feed');
+    const { createDb } = await import('../../src/db/client');
+    const cached = { ...env, FEED_RANKING_TTL_SECONDS: '60' } as Env;
+    const db = createDb(env.DB);
+    const creator = await signUp('creator');
+    const viewer = await signUp();
+    const auth = { userId: viewer.id, role: 'shopper' as const };
+    const read = async () =>
+      (await getFeed(cached, db, { auth, context: { locale: 'en-US', currency: null, device: null }, limit: 100 })).data;
+    const before = await read();
+    const post = await createPost(creator.token);
+    expect((await read()).map((i) => i.id)).toEqual(before.map((i) => i.id)); // same ranking within the TTL
+    await call('POST', `/v1/users/${creator.id}/follow`, { token: viewer.token });
+    const after = await read();
+    expect(after.find((i) => i.id === post.id)?.reason).toBe('following');
+  });
+});
