@@ -15,6 +15,7 @@ export default defineConfig(async () => ({
           TEST_MIGRATIONS: await readD1Migrations('./migrations'),
           // Feed tests read the feed right after each change; the ranking reuse has its own test.
           FEED_RANKING_TTL_SECONDS: '0',
+          SOCIAL_PROOF_CACHE_SECONDS: '0',
         },
       },
     }),

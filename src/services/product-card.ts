@@ -15,7 +15,7 @@ import { productProofs } from './social-proof';
 export async function buildProductCard(env: Env, db: Db, productId: string): Promise<ProductCard | null> {
   // Social proof is read in parallel (its own D1 batch, and the live sessions' viewer counts), so a card
   // build costs no extra sequential round trip; cached cards carry it with its `asOf`.
-  const proofs = productProofs(env, db, [productId], null);
+  const proofs = productProofs(env, db, [productId], null, Date.now(), { fresh: true });
   const [productRows, variantRows] = await db.batch([
     db
       .select({ product: products, creatorName: users.displayName })

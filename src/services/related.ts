@@ -6,7 +6,7 @@ import type { z } from '@hono/zod-openapi';
 import { and, desc, eq, ne, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../db/client';
-import { products, purchases } from '../db/schema';
+import { type ProductRow, products, purchases } from '../db/schema';
 import { ApiError } from '../lib/errors';
 import type { RelatedItem } from '../schemas/discovery';
 import { toProductSummary } from './feed-hydrate';
@@ -19,7 +19,36 @@ export interface RelatedRequest {
   locale: string;
 }
 
+type Picked = { row: ProductRow; reason: 'bought_together' | 'same_category' }[];
+
+/** Picks per product and limit, reused for SOCIAL_PROOF_CACHE_SECONDS (the response is public for 60 s anyway). */
+const picks = new Map<string, { picked: Picked; expiresAt: number }>();
+
 export async function relatedProducts(env: Env, db: Db, req: RelatedRequest): Promise<z.infer<typeof RelatedItem>[]> {
+  const key = `${req.productId}|${req.limit}`;
+  const now = Date.now();
+  const hit = picks.get(key);
+  const picked = hit && hit.expiresAt > now ? hit.picked : await pickRelated(db, req);
+  const ttl = (Number(env.SOCIAL_PROOF_CACHE_SECONDS ?? 10) || 0) * 1000;
+  if (!hit && ttl > 0) {
+    if (picks.size >= 5000) picks.delete(picks.keys().next().value as string);
+    picks.set(key, { picked, expiresAt: now + ttl });
+  }
+  const proofs = await productProofs(
+    env,
+    db,
+    picked.map((p) => p.row.id),
+    req.viewerId,
+    now,
+  );
+  return picked.map(({ row, reason }) => ({
+    product: toProductSummary(row, req.locale),
+    reason,
+    socialProof: proofs.get(row.id)!,
+  }));
+}
+
+async function pickRelated(db: Db, req: RelatedRequest): Promise<Picked> {
   const mine = alias(purchases, 'mine');
   const theirs = alias(purchases, 'theirs');
   const category = sql`(select category_id from ${products} where id = ${req.productId})`;
@@ -43,21 +72,10 @@ export async function relatedProducts(env: Env, db: Db, req: RelatedRequest): Pr
       .limit(req.limit),
   ]);
   if (self.length === 0) throw new ApiError('not_found', 'Product not found');
-  const picked: { row: (typeof together)[number]['product']; reason: 'bought_together' | 'same_category' }[] =
-    together.map((t) => ({ row: t.product, reason: 'bought_together' }));
+  const picked: Picked = together.map((t) => ({ row: t.product, reason: 'bought_together' }));
   for (const row of sameCategory) {
     if (picked.length >= req.limit) break;
     if (!picked.some((p) => p.row.id === row.id)) picked.push({ row, reason: 'same_category' });
   }
-  const proofs = await productProofs(
-    env,
-    db,
-    picked.map((p) => p.row.id),
-    req.viewerId,
-  );
-  return picked.map(({ row, reason }) => ({
-    product: toProductSummary(row, req.locale),
-    reason,
-    socialProof: proofs.get(row.id)!,
-  }));
+  return picked;
 }

@@ -169,9 +169,10 @@ describe('ranking reuse', () => {
     const db = createDb(env.DB);
     const creator = await signUp('creator');
     const viewer = await signUp();
-    const auth = { userId: viewer.id, role: 'shopper' as const };
+    const auth = { userId: viewer.id, role: 'shopper' as const, sessionId: 'ses_test' };
     const read = async () =>
-      (await getFeed(cached, db, { auth, context: { locale: 'en-US', currency: null, device: null }, limit: 100 })).data;
+      (await getFeed(cached, db, { auth, context: { locale: 'en-US', currency: null, device: null }, limit: 100 }))
+        .data;
     const before = await read();
     const post = await createPost(creator.token);
     expect((await read()).map((i) => i.id)).toEqual(before.map((i) => i.id)); // same ranking within the TTL
