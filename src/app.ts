@@ -20,8 +20,13 @@ import { rateLimit } from './lib/rate-limit';
 import { auditRouter } from './routes/audit';
 import { authRouter } from './routes/auth';
 import { healthRouter } from './routes/health';
+import { liveSessionsRouter } from './routes/live-sessions';
 import { meRouter } from './routes/me';
+import { moderationRouter } from './routes/moderation';
+import { postsRouter } from './routes/posts';
+import { reviewsRouter } from './routes/reviews';
 import { sessionsRouter } from './routes/sessions';
+import { usersRouter } from './routes/users';
 import './services/subscribers';
 
 export function createApp() {
@@ -62,7 +67,12 @@ export function createApp() {
     .route('/', authRouter)
     .route('/', meRouter)
     .route('/', sessionsRouter)
-    .route('/', auditRouter);
+    .route('/', auditRouter)
+    .route('/', usersRouter)
+    .route('/', postsRouter)
+    .route('/', reviewsRouter)
+    .route('/', moderationRouter)
+    .route('/', liveSessionsRouter);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -18,6 +18,8 @@ export const idPrefixes = {
   review: 'rev',
   refreshToken: 'rft',
   payment: 'pay',
+  report: 'rpt',
+  segment: 'seg',
   session: 'ses',
   audit: 'aud',
 } as const;

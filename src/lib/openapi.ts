@@ -44,7 +44,9 @@ const problemDescriptions: Record<number, string> = {
   404: 'Not found, or not yours',
   409: 'Conflict with the current state',
   413: 'Request body too large',
+  410: 'No longer available (expired or ended)',
   422: 'Idempotency-Key reused with a different request',
+  426: 'A WebSocket upgrade is required',
   429: 'Rate limited; see Retry-After',
 };
 

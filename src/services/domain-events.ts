@@ -10,8 +10,16 @@ export type DomainEvent =
   | { type: 'user.erased'; userId: string }
   | { type: 'product.created' | 'product.updated' | 'product.deleted'; productId: string; creatorId: string }
   /** Units on hand or reserved changed for these products (any path: orders, holds, host edits). */
-  | { type: 'stock.changed'; productIds: string[]; reason: string }
-  | { type: 'order.created' | 'order.paid' | 'order.cancelled'; orderId: string; userId: string | null };
+  | {
+      type: 'stock.changed';
+      productIds: string[];
+      reason: string;
+      /** Set when a live session made the change and already told its own viewers. */
+      liveSessionId?: string;
+    }
+  | { type: 'order.created' | 'order.paid' | 'order.cancelled'; orderId: string; userId: string | null }
+  /** A product's social aggregates (rating, review count, likes) changed: cached cards should refresh. */
+  | { type: 'product.stats_changed'; productIds: string[] };
 
 export interface EventContext {
   env: Env;

@@ -2,4 +2,7 @@
  * Who listens to which domain events. Imported once by app.ts so subscriptions exist before any request.
  * Each capability adds its line here (card cache invalidation, live-session fan-out, …).
  */
-export {};
+import { subscribe } from './domain-events';
+import { notifyLiveSessions } from './live-subscriber';
+
+subscribe(notifyLiveSessions);

@@ -1,4 +1,7 @@
 // Every drizzle table, one module per area; drizzle-kit reads this folder to write migrations/.
 export * from './auth';
 export * from './catalog';
+export * from './discovery';
+export * from './live';
+export * from './social';
 export * from './users';

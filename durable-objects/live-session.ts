@@ -1,0 +1,248 @@
+/**
+ * One Durable Object per live session: the single writer for its show. Host changes, holds and sales of
+ * its products are serialized here (one mutation at a time), every event is stored in the session's log
+ * with its seq before it is sent, and viewers' sockets hibernate between messages.
+ *
+ * RPC methods validate their input and return `LiveResult` (see live/errors.ts); the Worker maps
+ * failures to HTTP problems. The WebSocket protocol is in live-session.protocol.ts.
+ */
+import { DurableObject } from 'cloudflare:workers';
+import { emitDomainEvent } from '../src/services/domain-events';
+import { chatOf, eraseChat, muteUser, postChat, removeChat } from './live/chat';
+import { acceptSocket } from './live/connect';
+import { SessionCore } from './live/core';
+import { LiveError, toResult } from './live/errors';
+import { convertHold, createHold, releaseHold } from './live/holds';
+import { startFlashSale, updateProduct } from './live/host';
+import { endSession, runDue, startSession, storeSummary } from './live/lifecycle';
+import * as rpc from './live/rpc-schemas';
+import { Coalescer, Limits, parseFrame, resume, send } from './live/sockets';
+import { PING_FRAME, PONG_FRAME } from './live-session.protocol';
+
+export class LiveSession extends DurableObject<Env> {
+  private readonly core: SessionCore;
+  private readonly coalescer: Coalescer;
+  private readonly limits = new Limits();
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.core = new SessionCore(ctx, env);
+    this.coalescer = new Coalescer(this.core);
+    // Pings are answered by the runtime without waking the object.
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_FRAME, PONG_FRAME));
+  }
+
+  /** Runs mutations one at a time: each awaits D1, and two must never interleave their reads and writes. */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * A serialized mutation; afterwards (outside the lock, so subscribers may call back into this object)
+   * the domain events for what it changed in D1 are emitted and awaited, so product cards are correct
+   * when the caller sees success.
+   */
+  private async mutate<T>(reason: string, fn: () => Promise<T>) {
+    const result = await toResult(() =>
+      this.serial(async () => {
+        await this.core.session();
+        return fn();
+      }),
+    );
+    await this.emitChanges(reason);
+    return result;
+  }
+
+  private async emitChanges(reason: string) {
+    if (!this.core.store.session()) return;
+    for (const event of this.core.takeDomainEvents(reason)) await emitDomainEvent(event, { env: this.env });
+  }
+
+  /** Loads the session from D1 into the object (called right after the session is created). */
+  init(sessionId: string) {
+    return toResult(async () => {
+      await this.core.session(rpc.parseInput(rpc.SessionIdInput, sessionId));
+      await this.core.scheduleAlarm();
+      return { seq: this.core.current().seq };
+    });
+  }
+
+  snapshot() {
+    return toResult(async () => {
+      const s = await this.core.session();
+      return { epoch: s.epoch, seq: s.seq, session: this.core.snapshotState() };
+    });
+  }
+
+  start() {
+    return this.mutate('live.start', () => startSession(this.core));
+  }
+
+  end() {
+    return this.mutate('live.end', () => endSession(this.core));
+  }
+
+  updateProduct(input: unknown) {
+    return this.mutate('live.host_update', () =>
+      updateProduct(this.core, rpc.parseInput(rpc.ProductUpdateInput, input)),
+    );
+  }
+
+  startFlashSale(input: unknown) {
+    return this.mutate('live.flash_sale', () => startFlashSale(this.core, rpc.parseInput(rpc.FlashSaleInput, input)));
+  }
+
+  createHold(input: unknown) {
+    return this.mutate('live.hold', async () => {
+      const hold = await createHold(this.core, rpc.parseInput(rpc.HoldInput, input));
+      return { id: hold.id, expiresAt: hold.expires_at, productId: hold.product_id, variantId: hold.variant_id };
+    });
+  }
+
+  releaseHold(input: unknown) {
+    return this.mutate('live.hold_released', async () => {
+      const parsed = rpc.parseInput(rpc.ReleaseHoldInput, input);
+      await releaseHold(this.core, parsed);
+      return { productId: this.core.store.hold(parsed.holdId)!.product_id };
+    });
+  }
+
+  /** Called by the orders service when an order is placed from a hold. */
+  convertHold(input: unknown) {
+    return this.mutate('live.hold_converted', async () => {
+      const result = await convertHold(this.core, rpc.parseInput(rpc.ConvertHoldInput, input));
+      if (this.core.current().status === 'ended') await storeSummary(this.core);
+      return result;
+    });
+  }
+
+  /** Stock of these products changed elsewhere (orders, payments, catalog edits): re-read D1, tell viewers. */
+  notifyStockChanged(productIds: unknown) {
+    return this.mutate('live.notified', async () => {
+      await this.core.refreshStock(rpc.parseInput(rpc.ProductIdsInput, productIds));
+      // Whoever changed the stock already emitted the domain event.
+      this.core.takeDomainEvents('live.notified');
+      return { seq: this.core.current().seq };
+    });
+  }
+
+  /** A single-use socket ticket for a signed-in user, valid for TICKET_TTL_MS. */
+  issueTicket(input: unknown) {
+    return toResult(async () => {
+      const { userId, displayName, host } = rpc.parseInput(rpc.TicketInput, input);
+      await this.core.session();
+      const bytes = crypto.getRandomValues(new Uint8Array(24));
+      const ticket = btoa(String.fromCharCode(...bytes))
+        .replaceAll('+', '-')
+        .replaceAll('/', '_');
+      const expiresAt = Date.now() + TICKET_TTL_MS;
+      this.core.store.run('delete from tickets where expires_at < ?', Date.now());
+      this.core.store.run(
+        'insert into tickets (ticket, user_id, display_name, host, expires_at) values (?, ?, ?, ?, ?)',
+        ticket,
+        userId,
+        displayName,
+        host ? 1 : 0,
+        expiresAt,
+      );
+      return { ticket, expiresAt };
+    });
+  }
+
+  /** The event log from `afterSeq`, with each event's offset from the start of the show. */
+  replay(input: unknown) {
+    return toResult(async () => {
+      const { afterSeq, limit } = rpc.parseInput(rpc.ReplayInput, input);
+      const s = await this.core.session();
+      const events = this.core.eventsAfter(afterSeq, limit + 1);
+      const origin = s.started_at ?? events[0]?.at ?? Date.now();
+      return {
+        startedAt: s.started_at,
+        events: events.slice(0, limit).map((e) => ({ offsetMs: Math.max(0, e.at - origin), event: e })),
+        more: events.length > limit,
+      };
+    });
+  }
+
+  /** Before a planned restart: tell every socket when to come back, then close them (1012). */
+  goingAway(retryInMs = 250) {
+    const sockets = this.ctx.getWebSockets();
+    for (const ws of sockets) {
+      send(ws, { type: 'going_away', retryInMs });
+      try {
+        ws.close(1012, 'going away');
+      } catch {}
+    }
+    return sockets.length;
+  }
+
+  exportUser(userId: unknown) {
+    return toResult(async () => {
+      const id = rpc.parseInput(rpc.UserIdInput, userId);
+      const s = await this.core.session();
+      const holds = this.core.store.all('select * from holds where user_id = ? order by created_at', id);
+      return { sessionId: s.id, chat: chatOf(this.core, id), holds };
+    });
+  }
+
+  eraseUser(userId: unknown) {
+    return this.mutate('privacy.erase', async () => {
+      const id = rpc.parseInput(rpc.UserIdInput, userId);
+      const messages = eraseChat(this.core, id);
+      const holds = this.core.store.run('update holds set user_id = null where user_id = ?', id);
+      return { messages, holds };
+    });
+  }
+
+  async fetch(request: Request) {
+    return acceptSocket(this.core, request, () => this.coalescer.viewersChanged());
+  }
+
+  async webSocketMessage(ws: WebSocket, frame: string | ArrayBuffer) {
+    if (!this.limits.allowFrame(ws)) return send(ws, { type: 'error', code: 'rate_limited', message: 'Slow down' });
+    const message = parseFrame(ws, frame);
+    if (!message) return;
+    await this.core.session();
+    switch (message.type) {
+      case 'hello':
+        return resume(this.core, ws, message.lastSeq, message.epoch);
+      case 'ping':
+        return send(ws, { type: 'pong' });
+      case 'react':
+        return this.coalescer.react(message.emoji);
+      case 'chat':
+        return postChat(this.core, this.limits, ws, message.text);
+      case 'remove_chat':
+        return removeChat(this.core, ws, message.messageId);
+      case 'mute':
+        return muteUser(this.core, ws, message.userId, message.minutes);
+      case 'unmute':
+        return muteUser(this.core, ws, message.userId, null);
+    }
+  }
+
+  async webSocketClose(ws: WebSocket, code: number) {
+    try {
+      ws.close(code === 1005 || code === 1006 ? 1000 : code, 'bye');
+    } catch {}
+    this.coalescer.viewersChanged();
+  }
+
+  async webSocketError() {
+    this.coalescer.viewersChanged();
+  }
+
+  async alarm() {
+    await this.serial(async () => {
+      await this.core.session();
+      await runDue(this.core);
+    });
+    await this.emitChanges('live.alarm');
+  }
+}
+
+export const TICKET_TTL_MS = 60_000;
+export { LiveError };

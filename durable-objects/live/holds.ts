@@ -1,0 +1,170 @@
+/**
+ * Holds (claims): units taken out of what others can buy until the hold expires, is released, or becomes
+ * an order. Each transition is one D1 batch — the stock statements from src/services/inventory.ts plus the
+ * hold row — so D1 alone always accounts for every reserved unit; the object mirrors holds to count
+ * held/sold per variant and to expire them by alarm.
+ */
+import { and, eq, inArray } from 'drizzle-orm';
+import { holds } from '../../src/db/schema';
+import { newId } from '../../src/lib/ids';
+import {
+  isStockShortage,
+  refreshProductStatement,
+  releaseStatements,
+  reserveStatements,
+} from '../../src/services/inventory';
+import type { SessionCore } from './core';
+import { LiveError } from './errors';
+import type { HoldRow } from './store';
+
+export const HOLD_TTL_MS = 10 * 60 * 1000;
+
+export interface HoldInput {
+  userId: string;
+  productId: string;
+  variantId?: string;
+  quantity: number;
+}
+
+export async function createHold(core: SessionCore, input: HoldInput) {
+  const session = core.current();
+  if (session.status !== 'live') throw new LiveError('conflict', 'Claims open when the session is live');
+  if (!core.store.product(input.productId)) throw new LiveError('not_found', 'This session does not show that product');
+  const variants = core.store.variants(input.productId);
+  const variant = input.variantId ? variants.find((v) => v.id === input.variantId) : variants[0];
+  if (!variant) throw new LiveError('not_found', 'Variant not found for this product');
+  if (!input.variantId && variants.length > 1) {
+    throw new LiveError('validation_failed', 'variantId is required for a product with several variants');
+  }
+  const now = Date.now();
+  const hold: HoldRow = {
+    id: newId('hold', now),
+    user_id: input.userId,
+    product_id: input.productId,
+    variant_id: variant.id,
+    quantity: input.quantity,
+    status: 'active',
+    expires_at: now + HOLD_TTL_MS,
+    order_id: null,
+    unit_price: variant.price,
+    created_at: now,
+  };
+  const db = core.db;
+  try {
+    await core.batch([
+      ...reserveStatements(db, [{ variantId: hold.variant_id, quantity: hold.quantity }]),
+      refreshProductStatement(db, hold.product_id),
+      db.insert(holds).values({
+        id: hold.id,
+        sessionId: session.id,
+        userId: input.userId,
+        productId: hold.product_id,
+        variantId: hold.variant_id,
+        quantity: hold.quantity,
+        status: 'active',
+        expiresAt: hold.expires_at,
+        createdAt: now,
+      }),
+    ]);
+  } catch (error) {
+    if (isStockShortage(error)) throw new LiveError('insufficient_stock', 'Not enough units left to claim');
+    throw error;
+  }
+  core.store.run(
+    `insert into holds (id, user_id, product_id, variant_id, quantity, status, expires_at, unit_price, created_at)
+     values (?, ?, ?, ?, ?, 'active', ?, ?, ?)`,
+    hold.id,
+    hold.user_id,
+    hold.product_id,
+    hold.variant_id,
+    hold.quantity,
+    hold.expires_at,
+    hold.unit_price,
+    now,
+  );
+  await core.refreshStock([hold.product_id]);
+  await core.scheduleAlarm();
+  return hold;
+}
+
+/** Gives held units back: one D1 batch per call for all `due` holds (status update + release). */
+async function endHolds(core: SessionCore, due: HoldRow[], status: 'released' | 'expired') {
+  if (due.length === 0) return;
+  const db = core.db;
+  const productIds = [...new Set(due.map((h) => h.product_id))];
+  await core.batch([
+    db
+      .update(holds)
+      .set({ status })
+      .where(
+        and(
+          inArray(
+            holds.id,
+            due.map((h) => h.id),
+          ),
+          eq(holds.status, 'active'),
+        ),
+      ),
+    ...releaseStatements(
+      db,
+      due.map((h) => ({ variantId: h.variant_id, quantity: h.quantity })),
+    ),
+    ...productIds.map((id) => refreshProductStatement(db, id)),
+  ]);
+  for (const hold of due) core.store.run('update holds set status = ? where id = ?', status, hold.id);
+  await core.refreshStock(productIds);
+}
+
+function ownHold(core: SessionCore, holdId: string, userId: string) {
+  const hold = core.store.hold(holdId);
+  // Someone else's hold answers like a missing one.
+  if (!hold || hold.user_id !== userId) throw new LiveError('not_found', 'Hold not found');
+  return hold;
+}
+
+/** Releases a viewer's own hold. Releasing one that already ended is a no-op. */
+export async function releaseHold(core: SessionCore, input: { holdId: string; userId: string }) {
+  const hold = ownHold(core, input.holdId, input.userId);
+  if (hold.status === 'converted') throw new LiveError('conflict', 'The hold became an order; cancel the order');
+  if (hold.status === 'active') await endHolds(core, [hold], 'released');
+  await core.scheduleAlarm();
+}
+
+/** Expires every active hold whose time is up. */
+export async function expireDueHolds(core: SessionCore, now = Date.now()) {
+  const due = core.store.all<HoldRow>("select * from holds where status = 'active' and expires_at <= ?", now);
+  await endHolds(core, due, 'expired');
+}
+
+/**
+ * Turns a hold into (part of) an order: its reserved units now belong to `orderId`, and it never expires.
+ * Idempotent for the same order; expired or released → gone; converted for another order → conflict.
+ */
+export async function convertHold(core: SessionCore, input: { holdId: string; userId: string; orderId: string }) {
+  const hold = ownHold(core, input.holdId, input.userId);
+  const result = { productId: hold.product_id, variantId: hold.variant_id, quantity: hold.quantity };
+  if (hold.status === 'converted') {
+    if (hold.order_id === input.orderId) return result;
+    throw new LiveError('conflict', 'The hold already became another order');
+  }
+  if (hold.status === 'active' && hold.expires_at <= Date.now()) {
+    await endHolds(core, [hold], 'expired');
+    await core.scheduleAlarm();
+    throw new LiveError('gone', 'The hold expired');
+  }
+  if (hold.status !== 'active') throw new LiveError('gone', `The hold was ${hold.status}`);
+  await core.db
+    .update(holds)
+    .set({ status: 'converted', orderId: input.orderId })
+    .where(and(eq(holds.id, hold.id), eq(holds.status, 'active')));
+  const price = core.store.variant(hold.variant_id)?.price ?? hold.unit_price;
+  core.store.run(
+    "update holds set status = 'converted', order_id = ?, unit_price = ? where id = ?",
+    input.orderId,
+    price,
+    hold.id,
+  );
+  await core.refreshStock([hold.product_id]);
+  await core.scheduleAlarm();
+  return result;
+}

@@ -1,0 +1,79 @@
+/**
+ * The session's life: scheduled → live → ended, the summary stored in D1 when it ends, and the alarm
+ * that runs whatever is due (a scheduled start, flash-sale ends, hold expiries).
+ */
+import { eq } from 'drizzle-orm';
+import { liveSessions } from '../../src/db/schema';
+import type { LiveSummaryWire } from '../live-session.protocol';
+import type { SessionCore } from './core';
+import { LiveError } from './errors';
+import { expireDueHolds } from './holds';
+import { endFlashSale } from './host';
+
+export async function startSession(core: SessionCore, now = Date.now()) {
+  const session = core.current();
+  if (session.status !== 'scheduled') throw new LiveError('conflict', `The session is already ${session.status}`);
+  await core.db.update(liveSessions).set({ status: 'live', startedAt: now }).where(eq(liveSessions.id, session.id));
+  core.store.run("update session set status = 'live', started_at = ?", now);
+  core.publish({ type: 'started', startedAt: new Date(now).toISOString() });
+  await core.scheduleAlarm();
+  return { seq: core.current().seq };
+}
+
+export function computeSummary(core: SessionCore): LiveSummaryWire {
+  const session = core.current();
+  const sales = core.store.one<{ units: number | null; revenue: number | null }>(
+    "select sum(quantity) as units, sum(quantity * unit_price) as revenue from holds where status = 'converted'",
+  );
+  return {
+    peakViewers: session.peak_viewers,
+    unitsSold: sales?.units ?? 0,
+    revenue: { amount: sales?.revenue ?? 0, currency: session.currency },
+  };
+}
+
+/** Writes the summary to D1 (at the end, and again when a hold from the show becomes an order later). */
+export async function storeSummary(core: SessionCore) {
+  const summary = computeSummary(core);
+  core.store.run('update session set summary = ?', JSON.stringify(summary));
+  await core.db.update(liveSessions).set({ summary }).where(eq(liveSessions.id, core.current().id));
+  return summary;
+}
+
+/**
+ * Ends the show: running flash sales end (prices restored), the summary goes to D1, viewers get `ended`
+ * and their sockets close. Active holds keep their time so viewers can still check out.
+ */
+export async function endSession(core: SessionCore, now = Date.now()) {
+  const session = core.current();
+  if (session.status === 'ended') throw new LiveError('conflict', 'The session has already ended');
+  for (const sale of core.store.flashSales()) await endFlashSale(core, sale.product_id);
+  core.store.run("update session set status = 'ended', ended_at = ?", now);
+  const summary = computeSummary(core);
+  core.store.run('update session set summary = ?', JSON.stringify(summary));
+  await core.db
+    .update(liveSessions)
+    .set({ status: 'ended', endedAt: now, summary })
+    .where(eq(liveSessions.id, session.id));
+  core.publish({ type: 'ended', endedAt: new Date(now).toISOString(), summary });
+  for (const ws of core.ctx.getWebSockets()) {
+    try {
+      ws.close(1000, 'session ended');
+    } catch {}
+  }
+  await core.scheduleAlarm();
+  return { seq: core.current().seq, summary };
+}
+
+/** Everything due by `now`, then the alarm moves to the next due item. */
+export async function runDue(core: SessionCore, now = Date.now()) {
+  const session = core.current();
+  if (session.status === 'scheduled' && session.scheduled_at !== null && session.scheduled_at <= now) {
+    await startSession(core, now);
+  }
+  for (const sale of core.store.flashSales()) {
+    if (sale.ends_at <= now) await endFlashSale(core, sale.product_id);
+  }
+  await expireDueHolds(core, now);
+  await core.scheduleAlarm();
+}

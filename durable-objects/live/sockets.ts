@@ -1,0 +1,159 @@
+/**
+ * Viewers' sockets: who a socket is (its attachment survives hibernation), what it may send, and the
+ * coalescing of viewer counts and reactions so a crowd produces a few frames a second, not one per viewer.
+ * One socket's bad frames, floods or slowness only ever earn that socket an error frame.
+ */
+import {
+  type ClientMessage,
+  ClientMessage as ClientMessageSchema,
+  MAX_FRAME_BYTES,
+  type ServerMessage,
+} from '../live-session.protocol';
+import type { SessionCore } from './core';
+
+export interface Identity {
+  userId: string | null;
+  displayName: string;
+  host: boolean;
+}
+
+export const COALESCE_MS = 250;
+/** Replays longer than this many events send a snapshot instead. */
+const MAX_REPLAY = 500;
+const FRAMES_PER_SECOND = 20;
+const CHAT_PER_WINDOW = 5;
+const CHAT_WINDOW_MS = 10_000;
+
+export function identityOf(ws: WebSocket): Identity {
+  return (ws.deserializeAttachment() as Identity | null) ?? { userId: null, displayName: '', host: false };
+}
+
+export function send(ws: WebSocket, message: ServerMessage) {
+  try {
+    ws.send(JSON.stringify(message));
+  } catch {}
+}
+
+export function sendError(ws: WebSocket, code: string, message: string) {
+  send(ws, { type: 'error', code, message });
+}
+
+export function snapshotFor(core: SessionCore, ws: WebSocket): ServerMessage {
+  const s = core.current();
+  const who = identityOf(ws);
+  return {
+    type: 'snapshot',
+    epoch: s.epoch,
+    seq: s.seq,
+    session: core.snapshotState(),
+    you: { userId: who.userId, host: who.host },
+  };
+}
+
+/** Sends what a client missed after `lastSeq`: the events from the log, or a snapshot when that is shorter. */
+export function resume(core: SessionCore, ws: WebSocket, lastSeq: number, epoch?: number) {
+  const s = core.current();
+  const sameHistory = (epoch === undefined || epoch === s.epoch) && lastSeq <= s.seq;
+  const missed = s.seq - lastSeq;
+  if (sameHistory && missed === 0) return;
+  if (sameHistory && missed <= MAX_REPLAY) {
+    const frames = core.eventsAfter(lastSeq, missed).map((e) => JSON.stringify(e));
+    const snapshot = JSON.stringify(snapshotFor(core, ws));
+    if (frames.reduce((bytes, f) => bytes + f.length, 0) <= snapshot.length) {
+      for (const frame of frames) ws.send(frame);
+      return;
+    }
+    ws.send(snapshot);
+    return;
+  }
+  send(ws, snapshotFor(core, ws));
+}
+
+/** Viewer counts and reactions, sent at most once per COALESCE_MS each. In memory: lost on hibernation, by design. */
+export class Coalescer {
+  private reactions = new Map<string, number>();
+  private viewersDirty = false;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly core: SessionCore) {}
+
+  viewersChanged() {
+    this.viewersDirty = true;
+    this.arm();
+  }
+
+  react(emoji: string) {
+    this.reactions.set(emoji, (this.reactions.get(emoji) ?? 0) + 1);
+    this.arm();
+  }
+
+  private arm() {
+    this.timer ??= setTimeout(() => this.flush(), COALESCE_MS);
+  }
+
+  flush() {
+    this.timer = undefined;
+    if (this.viewersDirty) {
+      this.viewersDirty = false;
+      const count = viewerCount(this.core);
+      this.core.store.run('update session set peak_viewers = max(peak_viewers, ?)', count);
+      this.core.broadcast({ type: 'viewers', count });
+    }
+    if (this.reactions.size > 0) {
+      this.core.broadcast({ type: 'reaction', counts: Object.fromEntries(this.reactions) });
+      this.reactions.clear();
+    }
+  }
+}
+
+export function viewerCount(core: SessionCore) {
+  return core.ctx.getWebSockets().filter((ws) => ws.readyState === WebSocket.OPEN).length;
+}
+
+/** Per-socket token bucket against floods, and per-user chat limits (in memory). */
+export class Limits {
+  private buckets = new WeakMap<WebSocket, { tokens: number; at: number }>();
+  private chats = new Map<string, number[]>();
+
+  allowFrame(ws: WebSocket, now = Date.now()) {
+    const bucket = this.buckets.get(ws) ?? { tokens: FRAMES_PER_SECOND, at: now };
+    bucket.tokens = Math.min(FRAMES_PER_SECOND, bucket.tokens + ((now - bucket.at) / 1000) * FRAMES_PER_SECOND);
+    bucket.at = now;
+    const allowed = bucket.tokens >= 1;
+    if (allowed) bucket.tokens -= 1;
+    this.buckets.set(ws, bucket);
+    return allowed;
+  }
+
+  allowChat(userId: string, now = Date.now()) {
+    const recent = (this.chats.get(userId) ?? []).filter((t) => now - t < CHAT_WINDOW_MS);
+    const allowed = recent.length < CHAT_PER_WINDOW;
+    if (allowed) recent.push(now);
+    this.chats.set(userId, recent);
+    return allowed;
+  }
+}
+
+/** Parses one frame; on failure the socket gets an error frame and `undefined` comes back. */
+export function parseFrame(ws: WebSocket, frame: string | ArrayBuffer): ClientMessage | undefined {
+  if (typeof frame !== 'string') return void sendError(ws, 'bad_frame', 'Send JSON text frames');
+  // Cheap length check first; UTF-8 can take up to 3 bytes per UTF-16 unit, so only long frames get encoded.
+  const tooLarge =
+    frame.length > MAX_FRAME_BYTES ||
+    (frame.length > MAX_FRAME_BYTES / 3 && new TextEncoder().encode(frame).byteLength > MAX_FRAME_BYTES);
+  if (tooLarge) {
+    return void sendError(ws, 'frame_too_large', `Frames are limited to ${MAX_FRAME_BYTES} bytes`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(frame);
+  } catch {
+    return void sendError(ws, 'bad_frame', 'Frames must be JSON');
+  }
+  const parsed = ClientMessageSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return void sendError(ws, 'bad_frame', `${issue.path.join('.') || 'frame'}: ${issue.message}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,180 @@
+/**
+ * The session object's own SQLite storage: the session row, its products and variants (a copy of D1's
+ * price and stock, refreshed on every change), active flash sales, holds, the event log, socket tickets
+ * and mutes. Reads and writes are synchronous (SQLite in the object), which is what lets a snapshot and
+ * the log stay in one order with broadcasts.
+ */
+import type { LiveSummaryWire } from '../live-session.protocol';
+
+const SCHEMA = `
+create table if not exists session (
+  id text primary key, creator_id text not null, title text not null, status text not null, currency text not null,
+  scheduled_at integer, started_at integer, ended_at integer, epoch integer not null, seq integer not null,
+  peak_viewers integer not null default 0, summary text);
+create table if not exists products (
+  product_id text primary key, title text not null, creator_id text not null, position integer not null,
+  pinned integer not null default 0);
+create table if not exists variants (
+  id text primary key, product_id text not null, options text not null, position integer not null,
+  price integer not null, on_hand integer not null, reserved integer not null,
+  held integer not null default 0, sold integer not null default 0);
+create table if not exists flash_sales (
+  product_id text primary key, price integer not null, ends_at integer not null, previous text not null);
+create table if not exists holds (
+  id text primary key, user_id text, product_id text not null, variant_id text not null, quantity integer not null,
+  status text not null, expires_at integer not null, order_id text, unit_price integer not null,
+  created_at integer not null);
+create index if not exists holds_variant on holds (variant_id, status);
+create index if not exists holds_due on holds (status, expires_at);
+create table if not exists events (seq integer primary key, type text not null, at integer not null, data text not null);
+create index if not exists events_type on events (type, seq);
+create table if not exists tickets (
+  ticket text primary key, user_id text not null, display_name text not null, host integer not null,
+  expires_at integer not null);
+create table if not exists mutes (user_id text primary key, until integer not null);
+`;
+
+export interface SessionRow {
+  id: string;
+  creator_id: string;
+  title: string;
+  status: 'scheduled' | 'live' | 'ended';
+  currency: string;
+  scheduled_at: number | null;
+  started_at: number | null;
+  ended_at: number | null;
+  epoch: number;
+  seq: number;
+  peak_viewers: number;
+  summary: string | null;
+}
+
+export interface ProductRow {
+  product_id: string;
+  title: string;
+  creator_id: string;
+  position: number;
+  pinned: number;
+}
+
+export interface VariantRow {
+  id: string;
+  product_id: string;
+  options: string;
+  position: number;
+  price: number;
+  on_hand: number;
+  reserved: number;
+  /** Units held / sold through this session, as last published. */
+  held: number;
+  sold: number;
+}
+
+export interface HoldRow {
+  id: string;
+  user_id: string | null;
+  product_id: string;
+  variant_id: string;
+  quantity: number;
+  status: 'active' | 'released' | 'expired' | 'converted';
+  expires_at: number;
+  order_id: string | null;
+  unit_price: number;
+  created_at: number;
+}
+
+export interface FlashSaleRow {
+  product_id: string;
+  price: number;
+  ends_at: number;
+  /** JSON: { [variantId]: price before the sale } */
+  previous: string;
+}
+
+export interface EventRow {
+  seq: number;
+  type: string;
+  at: number;
+  data: string;
+}
+
+type Row = Record<string, SqlStorageValue>;
+
+export class LiveStore {
+  constructor(private readonly sql: SqlStorage) {
+    sql.exec(SCHEMA);
+  }
+
+  all<T>(query: string, ...bindings: SqlStorageValue[]): T[] {
+    return this.sql.exec<Row>(query, ...bindings).toArray() as T[];
+  }
+
+  one<T>(query: string, ...bindings: SqlStorageValue[]): T | undefined {
+    return this.all<T>(query, ...bindings)[0];
+  }
+
+  run(query: string, ...bindings: SqlStorageValue[]): number {
+    return this.sql.exec(query, ...bindings).rowsWritten;
+  }
+
+  session(): SessionRow | undefined {
+    return this.one<SessionRow>('select * from session limit 1');
+  }
+
+  products(): ProductRow[] {
+    return this.all<ProductRow>('select * from products order by position');
+  }
+
+  product(productId: string): ProductRow | undefined {
+    return this.one<ProductRow>('select * from products where product_id = ?', productId);
+  }
+
+  variants(productId?: string): VariantRow[] {
+    return productId
+      ? this.all<VariantRow>('select * from variants where product_id = ? order by position', productId)
+      : this.all<VariantRow>('select * from variants order by product_id, position');
+  }
+
+  variant(variantId: string): VariantRow | undefined {
+    return this.one<VariantRow>('select * from variants where id = ?', variantId);
+  }
+
+  /** Units held (active) and sold (converted) through this session, per variant. */
+  holdTotals(variantId: string): { held: number; sold: number } {
+    const row = this.one<{ held: number | null; sold: number | null }>(
+      `select sum(case when status = 'active' then quantity end) as held,
+              sum(case when status = 'converted' then quantity end) as sold
+       from holds where variant_id = ?`,
+      variantId,
+    );
+    return { held: row?.held ?? 0, sold: row?.sold ?? 0 };
+  }
+
+  hold(holdId: string): HoldRow | undefined {
+    return this.one<HoldRow>('select * from holds where id = ?', holdId);
+  }
+
+  flashSale(productId: string): FlashSaleRow | undefined {
+    return this.one<FlashSaleRow>('select * from flash_sales where product_id = ?', productId);
+  }
+
+  flashSales(): FlashSaleRow[] {
+    return this.all<FlashSaleRow>('select * from flash_sales');
+  }
+
+  summary(): LiveSummaryWire | null {
+    const raw = this.session()?.summary;
+    return raw ? (JSON.parse(raw) as LiveSummaryWire) : null;
+  }
+
+  /** The earliest moment something is due: a scheduled start, a flash sale's end or a hold's expiry. */
+  nextDueAt(): number | null {
+    const row = this.one<{ due: number | null }>(
+      `select min(due) as due from (
+         select scheduled_at as due from session where status = 'scheduled' and scheduled_at is not null
+         union all select min(ends_at) from flash_sales
+         union all select min(expires_at) from holds where status = 'active')`,
+    );
+    return row?.due ?? null;
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * The purchase read model: what social proof, verified reviews, co-purchases, segments and share
+ * attribution are computed from. Kept from `order.paid` (rows written) and cancellation/refund (rows
+ * removed) domain events, so every figure reflects standing paid orders only.
+ */
+import { eq } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { products, purchases, shareAttributions, shares } from '../db/schema';
+import { batchAll } from '../lib/batch';
+import { bumpTrending, trendingWeights } from './trending';
+
+export interface PaidOrder {
+  orderId: string;
+  userId: string | null;
+  currency: string;
+  /** The order total, minor units. */
+  total: number;
+  shareCode: string | null;
+  paidAt: number;
+  items: { productId: string; quantity: number; amount: number }[];
+}
+
+/** Records a paid order once (a redelivered event changes nothing) and attributes it to its share. */
+export async function recordPaidOrder(db: Db, order: PaidOrder): Promise<void> {
+  // Several lines of one product (different variants) become one row per product.
+  const byProduct = new Map<string, { quantity: number; amount: number }>();
+  for (const item of order.items) {
+    const line = byProduct.get(item.productId) ?? { quantity: 0, amount: 0 };
+    byProduct.set(item.productId, { quantity: line.quantity + item.quantity, amount: line.amount + item.amount });
+  }
+  const rows = [...byProduct].map(([productId, line]) => ({
+    orderId: order.orderId,
+    productId,
+    userId: order.userId,
+    quantity: line.quantity,
+    amount: line.amount,
+    currency: order.currency,
+    paidAt: order.paidAt,
+  }));
+  if (rows.length === 0) return;
+  const inserted = await db.insert(purchases).values(rows).onConflictDoNothing().returning({ id: purchases.productId });
+  if (inserted.length === 0) return;
+  const share = order.shareCode
+    ? await db.query.shares.findFirst({ where: eq(shares.code, order.shareCode) })
+    : undefined;
+  await batchAll(db, [
+    ...rows.map((row) =>
+      db
+        .update(products)
+        .set({
+          trendingScore: bumpTrending(products.trendingScore, trendingWeights.purchase * row.quantity, order.paidAt),
+        })
+        .where(eq(products.id, row.productId)),
+    ),
+    // Buying through your own share link is not a referral.
+    ...(share && share.sharerId !== order.userId
+      ? [
+          db
+            .insert(shareAttributions)
+            .values({
+              orderId: order.orderId,
+              shareId: share.id,
+              amount: order.total,
+              currency: order.currency,
+              paidAt: order.paidAt,
+            })
+            .onConflictDoNothing(),
+        ]
+      : []),
+  ]);
+}
+
+/** A cancelled or refunded order stops counting anywhere. */
+export async function removeOrder(db: Db, orderId: string): Promise<void> {
+  await db.batch([
+    db.delete(purchases).where(eq(purchases.orderId, orderId)),
+    db.delete(shareAttributions).where(eq(shareAttributions.orderId, orderId)),
+  ]);
+}

@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_FRAME_BYTES, ServerMessage } from '../../durable-objects/live-session.protocol';
+import { call } from '../helpers/http';
+import { connect, liveShow } from '../helpers/live';
+
+function patch(show: Awaited<ReturnType<typeof liveShow>>, body: unknown) {
+  return call('PATCH', `/v1/live-sessions/${show.id}/products/${show.product.id}`, { token: show.host.token, body });
+}
+
+describe('the WebSocket protocol', () => {
+  it('sends a snapshot first, then every event with epoch and seq + 1, all valid protocol messages', async () => {
+    const show = await liveShow({ variants: [{ price: 1000, stock: 5 }] });
+    const viewer = await connect(show.id);
+    const snapshot = await viewer.next();
+    expect(snapshot).toMatchObject({ type: 'snapshot', seq: 1, you: { userId: null, host: false } });
+    expect(snapshot.session).toMatchObject({
+      status: 'live',
+      products: [{ productId: show.product.id, pinned: false }],
+    });
+    const res = await patch(show, { pinned: true, price: { amount: 900, currency: 'USD' }, stock: 8 });
+    expect(res.json.seq).toBe(4);
+    const pin = await viewer.next('pin');
+    const price = await viewer.next('price');
+    const stock = await viewer.next('stock');
+    expect([pin.seq, price.seq, stock.seq]).toEqual([2, 3, 4]);
+    expect(new Set([pin.epoch, price.epoch, stock.epoch, snapshot.epoch]).size).toBe(1);
+    expect(price).toMatchObject({ productId: show.product.id, price: { amount: 900, currency: 'USD' } });
+    expect(stock).toMatchObject({ available: 8, held: 0, sold: 0 });
+    expect(typeof stock.at).toBe('number');
+    for (const frame of viewer.frames) expect(ServerMessage.safeParse(frame).success).toBe(true);
+  });
+
+  it('keeps many sockets on one session in the same order', async () => {
+    const show = await liveShow({ variants: [{ price: 1000, stock: 50 }] });
+    const viewers = await Promise.all(Array.from({ length: 25 }, () => connect(show.id)));
+    await Promise.all(viewers.map((v) => v.next('snapshot')));
+    for (let i = 0; i < 5; i++) await patch(show, { stock: 40 + i });
+    const seqs = await Promise.all(
+      viewers.map(async (v) => {
+        const got = [];
+        for (let i = 0; i < 5; i++) got.push((await v.next('stock')).seq);
+        return got;
+      }),
+    );
+    for (const s of seqs) expect(s).toEqual([2, 3, 4, 5, 6]);
+    const counts = await viewers[0].next('viewers');
+    expect(counts.count).toBe(25);
+  });
+
+  it('replays what a reconnecting client missed after lastSeq, or sends a snapshot for another epoch', async () => {
+    const show = await liveShow({ variants: [{ price: 1000, stock: 50 }] });
+    const first = await connect(show.id);
+    const snap = await first.next('snapshot');
+    first.ws.close(1000);
+    for (let i = 0; i < 3; i++) await patch(show, { stock: 10 + i });
+    const resumed = await connect(show.id);
+    await resumed.next('snapshot');
+    resumed.send({ type: 'hello', lastSeq: snap.seq, epoch: snap.epoch });
+    const replayed = [await resumed.next('stock'), await resumed.next('stock'), await resumed.next('stock')];
+    expect(replayed.map((e) => [e.seq, e.available])).toEqual([
+      [2, 10],
+      [3, 11],
+      [4, 12],
+    ]);
+    // Resuming in the URL skips the snapshot altogether.
+    const direct = await connect(show.id, `?lastSeq=2&epoch=${snap.epoch}`);
+    expect((await direct.next()).seq).toBe(3);
+    expect((await direct.next()).seq).toBe(4);
+    expect(direct.all('snapshot')).toHaveLength(0);
+    // Another epoch (history not kept) or a seq from the future: a fresh snapshot.
+    resumed.send({ type: 'hello', lastSeq: 1, epoch: snap.epoch + 1 });
+    expect((await resumed.next('snapshot')).seq).toBe(4);
+    resumed.send({ type: 'hello', lastSeq: 99 });
+    expect((await resumed.next('snapshot')).seq).toBe(4);
+  });
+
+  it('answers bad, unknown and oversized frames with an error, leaving other viewers alone', async () => {
+    const show = await liveShow();
+    const bad = await connect(show.id);
+    const good = await connect(show.id);
+    await bad.next('snapshot');
+    await good.next('snapshot');
+    bad.send('not json');
+    expect(await bad.next('error')).toMatchObject({ code: 'bad_frame' });
+    bad.send({ type: 'teleport' });
+    expect(await bad.next('error')).toMatchObject({ code: 'bad_frame' });
+    bad.send({ type: 'hello', lastSeq: -1 });
+    expect(await bad.next('error')).toMatchObject({ code: 'bad_frame' });
+    bad.send({ type: 'chat', text: 'x'.repeat(MAX_FRAME_BYTES) });
+    expect(await bad.next('error')).toMatchObject({ code: 'frame_too_large' });
+    bad.ws.send(new Uint8Array([1, 2, 3]));
+    expect(await bad.next('error')).toMatchObject({ code: 'bad_frame' });
+    bad.send({ type: 'ping' });
+    expect(await bad.next('pong')).toEqual({ type: 'pong' });
+    await patch(show, { pinned: true });
+    expect(await good.next('pin')).toMatchObject({ seq: 2 });
+    expect(await bad.next('pin')).toMatchObject({ seq: 2 });
+    expect(good.all('error')).toHaveLength(0);
+  });
+
+  it('throttles a flooding socket without affecting others', async () => {
+    const show = await liveShow();
+    const flooder = await connect(show.id);
+    const calm = await connect(show.id);
+    await flooder.next('snapshot');
+    await calm.next('snapshot');
+    for (let i = 0; i < 60; i++) flooder.send({ type: 'react', emoji: '🔥' });
+    expect(await flooder.next('error')).toMatchObject({ code: 'rate_limited' });
+    const reaction = await calm.next('reaction');
+    expect(reaction.counts['🔥']).toBeGreaterThan(0);
+    expect(reaction.counts['🔥']).toBeLessThanOrEqual(21);
+    expect(calm.all('error')).toHaveLength(0);
+  });
+});
