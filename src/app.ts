@@ -14,19 +14,27 @@ import { timing } from 'hono/timing';
 import { authenticate } from './lib/auth';
 import type { AppEnv } from './lib/context';
 import { ApiError, problemResponse } from './lib/errors';
+import { allowedOrigin, apiContentSecurity, jsonGuard } from './lib/hardening';
+import { idempotency } from './lib/idempotency';
 import { log } from './lib/logger';
 import { requestLog, requireJsonBody, varyOnEncoding } from './lib/middleware';
 import { rateLimit } from './lib/rate-limit';
 import { auditRouter } from './routes/audit';
 import { authRouter } from './routes/auth';
+import { cartRouter } from './routes/cart';
+import { categoriesRouter } from './routes/categories';
 import { healthRouter } from './routes/health';
 import { liveSessionsRouter } from './routes/live-sessions';
 import { meRouter } from './routes/me';
 import { moderationRouter } from './routes/moderation';
+import { ordersRouter } from './routes/orders';
+import { passkeysRouter } from './routes/passkeys';
 import { postsRouter } from './routes/posts';
+import { productsRouter } from './routes/products';
 import { reviewsRouter } from './routes/reviews';
 import { sessionsRouter } from './routes/sessions';
 import { usersRouter } from './routes/users';
+import { webhooksRouter } from './routes/webhooks';
 import './services/subscribers';
 
 export function createApp() {
@@ -36,9 +44,10 @@ export function createApp() {
   app.use(timing({ crossOrigin: false }));
   app.use(requestLog);
   app.use(secureHeaders({ crossOriginResourcePolicy: 'cross-origin' }));
+  app.use(apiContentSecurity);
   app.use(
     cors({
-      origin: (origin, c) => ((c.env.CORS_ORIGINS ?? '').split(',').includes(origin) ? origin : null),
+      origin: (origin, c) => allowedOrigin(origin, c.env),
       exposeHeaders: ['ETag', 'X-Request-Id', 'Idempotent-Replayed', 'RateLimit', 'RateLimit-Policy', 'Retry-After'],
       maxAge: 600,
     }),
@@ -56,7 +65,9 @@ export function createApp() {
   );
   app.use(requireJsonBody);
   app.use(rateLimit);
+  app.use(jsonGuard);
   app.use(authenticate);
+  app.use(idempotency);
   app.use(etag());
 
   // Mount every router in this one chain: the typed client (src/client.ts) knows only the routes whose
@@ -68,11 +79,17 @@ export function createApp() {
     .route('/', meRouter)
     .route('/', sessionsRouter)
     .route('/', auditRouter)
+    .route('/', productsRouter)
+    .route('/', categoriesRouter)
     .route('/', usersRouter)
     .route('/', postsRouter)
     .route('/', reviewsRouter)
     .route('/', moderationRouter)
-    .route('/', liveSessionsRouter);
+    .route('/', liveSessionsRouter)
+    .route('/', passkeysRouter)
+    .route('/', cartRouter)
+    .route('/', ordersRouter)
+    .route('/', webhooksRouter);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

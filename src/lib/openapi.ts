@@ -45,9 +45,10 @@ const problemDescriptions: Record<number, string> = {
   409: 'Conflict with the current state',
   413: 'Request body too large',
   410: 'No longer available (expired or ended)',
-  422: 'Idempotency-Key reused with a different request',
+  422: 'Idempotency-Key reused with a different request, or a request that cannot be carried out',
   426: 'A WebSocket upgrade is required',
   429: 'Rate limited; see Retry-After',
+  503: 'A dependency or configuration is unavailable',
 };
 
 /** Documented problem+json responses for the given statuses. */

@@ -8,6 +8,8 @@ import { log } from '../lib/logger';
 export type DomainEvent =
   | { type: 'user.registered'; userId: string }
   | { type: 'user.erased'; userId: string }
+  /** The display name changed (it is shown on product cards as the creator summary). */
+  | { type: 'user.renamed'; userId: string }
   | { type: 'product.created' | 'product.updated' | 'product.deleted'; productId: string; creatorId: string }
   /** Units on hand or reserved changed for these products (any path: orders, holds, host edits). */
   | {

@@ -12,8 +12,12 @@
  *   release  : reserved −= q            (hold expired/released, unpaid order cancelled or expired)
  *   commit   : on_hand −= q, reserved −= q   (order paid: the reservation becomes a sale)
  *   restock  : on_hand += q             (refund of a fulfilled/paid order returns units, host sets stock)
+ *
+ * `guard` (optional) is an extra SQL condition, e.g. "the order row in this batch really changed state"
+ * (see src/services/order-transitions.ts); a statement whose guard is false changes nothing, so a
+ * transition lost to a concurrent one cannot release or commit the same units twice.
  */
-import { sql } from 'drizzle-orm';
+import { and, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { products, variants } from '../db/schema';
 
@@ -23,25 +27,25 @@ export interface StockLine {
 }
 
 /** Statements that reserve units; run them in a batch and the batch fails if any line is short. */
-export function reserveStatements(db: Db, lines: StockLine[]) {
+export function reserveStatements(db: Db, lines: StockLine[], guard?: SQL) {
   return lines.map((line) =>
     db
       .update(variants)
       .set({ stockReserved: sql`${variants.stockReserved} + ${line.quantity}` })
-      .where(sql`${variants.id} = ${line.variantId}`),
+      .where(and(sql`${variants.id} = ${line.variantId}`, guard)),
   );
 }
 
-export function releaseStatements(db: Db, lines: StockLine[]) {
+export function releaseStatements(db: Db, lines: StockLine[], guard?: SQL) {
   return lines.map((line) =>
     db
       .update(variants)
       .set({ stockReserved: sql`${variants.stockReserved} - ${line.quantity}` })
-      .where(sql`${variants.id} = ${line.variantId}`),
+      .where(and(sql`${variants.id} = ${line.variantId}`, guard)),
   );
 }
 
-export function commitStatements(db: Db, lines: StockLine[]) {
+export function commitStatements(db: Db, lines: StockLine[], guard?: SQL) {
   return lines.map((line) =>
     db
       .update(variants)
@@ -49,16 +53,16 @@ export function commitStatements(db: Db, lines: StockLine[]) {
         stockOnHand: sql`${variants.stockOnHand} - ${line.quantity}`,
         stockReserved: sql`${variants.stockReserved} - ${line.quantity}`,
       })
-      .where(sql`${variants.id} = ${line.variantId}`),
+      .where(and(sql`${variants.id} = ${line.variantId}`, guard)),
   );
 }
 
-export function restockStatements(db: Db, lines: StockLine[]) {
+export function restockStatements(db: Db, lines: StockLine[], guard?: SQL) {
   return lines.map((line) =>
     db
       .update(variants)
       .set({ stockOnHand: sql`${variants.stockOnHand} + ${line.quantity}` })
-      .where(sql`${variants.id} = ${line.variantId}`),
+      .where(and(sql`${variants.id} = ${line.variantId}`, guard)),
   );
 }
 

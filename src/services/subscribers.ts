@@ -2,7 +2,9 @@
  * Who listens to which domain events. Imported once by app.ts so subscriptions exist before any request.
  * Each capability adds its line here (card cache invalidation, live-session fan-out, …).
  */
+import { onCatalogEvent } from './catalog-subscribers';
 import { subscribe } from './domain-events';
 import { notifyLiveSessions } from './live-subscriber';
 
+subscribe(onCatalogEvent);
 subscribe(notifyLiveSessions);

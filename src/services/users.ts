@@ -9,6 +9,7 @@ import { newId } from '../lib/ids';
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from '../lib/password';
 import { toIso } from '../schemas/common';
 import type { MePatch, RegisterBody, Role, User } from '../schemas/users';
+import { type EventContext, emitDomainEvent } from './domain-events';
 
 export function toUser(row: UserRow): z.infer<typeof User> {
   return {
@@ -53,7 +54,13 @@ export async function getUser(db: Db, id: string): Promise<UserRow> {
   return row;
 }
 
-export async function updateUser(db: Db, id: string, patch: z.infer<typeof MePatch>): Promise<UserRow> {
+/** Updates the profile; a changed display name is announced (`user.renamed`) so cached cards show it. */
+export async function updateUser(
+  db: Db,
+  id: string,
+  patch: z.infer<typeof MePatch>,
+  events: EventContext,
+): Promise<UserRow> {
   const current = await getUser(db, id);
   const preferences = patch.preferences
     ? {
@@ -67,5 +74,6 @@ export async function updateUser(db: Db, id: string, patch: z.infer<typeof MePat
     .set({ displayName: patch.displayName ?? current.displayName, preferences, updatedAt: Date.now() })
     .where(eq(users.id, id))
     .returning();
+  if (row.displayName !== current.displayName) await emitDomainEvent({ type: 'user.renamed', userId: id }, events);
   return row;
 }

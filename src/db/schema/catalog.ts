@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { check, index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { users } from './users';
 
 export const categories = sqliteTable('categories', {
@@ -33,7 +33,15 @@ export const products = sqliteTable(
     trendingScore: real('trending_score').notNull().default(0),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
+    /**
+     * The full-text index's rowid for this product, set by a trigger on insert (migrations/0005_catalog_fts.sql).
+     * A plain rowid would do, but SQLite may renumber rowids of tables without an INTEGER PRIMARY KEY on
+     * VACUUM, which would silently detach products from their search entries; a stored column cannot drift.
+     */
+    searchRowid: integer('search_rowid'),
   },
+  // Every sort key has an index alone and behind each equality filter (category, creator), so each documented
+  // filter + sort combination is an index range walk that stops after `limit` rows (test/services/catalog-plans.test.ts).
   (t) => [
     index('products_newest_idx').on(t.createdAt, t.id),
     index('products_price_idx').on(t.minPrice, t.id),
@@ -42,7 +50,12 @@ export const products = sqliteTable(
     index('products_category_newest_idx').on(t.categoryId, t.createdAt, t.id),
     index('products_category_price_idx').on(t.categoryId, t.minPrice, t.id),
     index('products_category_popular_idx').on(t.categoryId, t.salesCount, t.id),
+    index('products_category_trending_idx').on(t.categoryId, t.trendingScore, t.id),
     index('products_creator_newest_idx').on(t.creatorId, t.createdAt, t.id),
+    index('products_creator_price_idx').on(t.creatorId, t.minPrice, t.id),
+    index('products_creator_popular_idx').on(t.creatorId, t.salesCount, t.id),
+    index('products_creator_trending_idx').on(t.creatorId, t.trendingScore, t.id),
+    uniqueIndex('products_search_rowid_unique').on(t.searchRowid),
   ],
 );
 

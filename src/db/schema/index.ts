@@ -3,5 +3,6 @@ export * from './auth';
 export * from './catalog';
 export * from './discovery';
 export * from './live';
+export * from './orders';
 export * from './social';
 export * from './users';

@@ -13,6 +13,9 @@ export const getMeHandler: RouteHandler<typeof getMe, AppEnv> = async (c) => {
 
 export const patchMeHandler: RouteHandler<typeof patchMe, AppEnv> = async (c) => {
   const { userId } = requireUser(c);
-  const row = await updateUser(createDb(c.env.DB), userId, c.req.valid('json'));
+  const row = await updateUser(createDb(c.env.DB), userId, c.req.valid('json'), {
+    env: c.env,
+    requestId: c.get('requestId'),
+  });
   return c.json(toUser(row), 200);
 };

@@ -1,0 +1,140 @@
+/**
+ * `Idempotency-Key` for POSTs, with the semantics of Stripe and the IETF Idempotency-Key draft:
+ * - the key is scoped to the caller (their user id, or "anon" when signed out);
+ * - the key is claimed with one INSERT that fails on conflict BEFORE the handler runs, so two
+ *   concurrent requests with one key never both execute: the loser gets `409 idempotency_in_progress`;
+ * - the first response is stored with a fingerprint (SHA-256 of method, path, query and body); a replay
+ *   returns it with `Idempotent-Replayed: true`; the same key with another request is `422`;
+ * - keys are kept for IDEMPOTENCY_KEY_TTL_SECONDS (default and minimum 7 days: longer than a phone's
+ *   offline outbox holds a write); the cron handler deletes expired rows.
+ * Responses where the request never really executed (400/401/403/413/415/429, 5xx) are not stored: the
+ * claim is dropped so a corrected retry with the same key can run. POSTs without a key cost nothing here.
+ */
+import { and, eq, sql } from 'drizzle-orm';
+import { createMiddleware } from 'hono/factory';
+import { createDb } from '../db/client';
+import { idempotencyKeys } from '../db/schema';
+import type { AppEnv } from './context';
+import { ApiError } from './errors';
+
+/** POST paths where a key is mandatory because they create money-relevant state. */
+const keyRequired = [/^\/v1\/orders$/, /^\/v1\/orders\/[^/]+\/payment$/];
+const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+const MIN_TTL_SECONDS = 7 * 24 * 3600;
+/** A claim older than this whose request never finished (the isolate died) may be taken over. */
+const STALE_CLAIM_MS = 60_000;
+const NOT_STORED = new Set([400, 401, 403, 413, 415, 429]);
+const REPLAYED_HEADERS = ['content-type', 'location'];
+
+export function idempotencyTtlMs(env: Env): number {
+  const configured = Number(env.IDEMPOTENCY_KEY_TTL_SECONDS);
+  return Math.max(Number.isFinite(configured) ? configured : 0, MIN_TTL_SECONDS) * 1000;
+}
+
+async function fingerprint(method: string, url: URL, body: string): Promise<string> {
+  const data = new TextEncoder().encode(`${method} ${url.pathname}${url.search}\n${body}`);
+  const digest = await crypto.subtle.digest('SHA-256', data);
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
+  if (c.req.method !== 'POST') return next();
+  const key = c.req.header('Idempotency-Key');
+  if (key === undefined) {
+    // Signed-out callers of a key-requiring route get the route's own 401 first.
+    if (c.get('auth') && keyRequired.some((re) => re.test(c.req.path))) {
+      throw new ApiError('idempotency_key_required', `POST ${c.req.path} needs an Idempotency-Key header`);
+    }
+    return next();
+  }
+  if (!KEY_PATTERN.test(key)) {
+    throw new ApiError('bad_request', 'Idempotency-Key must be 1–255 printable ASCII characters', {
+      errors: [{ path: 'header.Idempotency-Key', message: 'invalid key' }],
+    });
+  }
+
+  const db = createDb(c.env.DB);
+  const scope = c.get('auth')?.userId ?? 'anon';
+  const print = await fingerprint('POST', new URL(c.req.url), await c.req.text());
+  const now = Date.now();
+  // One statement claims a fresh key, an expired one, or our own stale claim; anything else is a conflict.
+  const [claimed] = await db
+    .insert(idempotencyKeys)
+    .values({
+      scope,
+      key,
+      fingerprint: print,
+      state: 'in_progress',
+      lockedAt: now,
+      createdAt: now,
+      expiresAt: now + idempotencyTtlMs(c.env),
+    })
+    .onConflictDoUpdate({
+      target: [idempotencyKeys.scope, idempotencyKeys.key],
+      set: {
+        fingerprint: print,
+        state: 'in_progress',
+        responseStatus: null,
+        responseHeaders: null,
+        responseBody: null,
+        lockedAt: now,
+        createdAt: now,
+        expiresAt: now + idempotencyTtlMs(c.env),
+      },
+      setWhere: sql`${idempotencyKeys.expiresAt} < ${now} or (${idempotencyKeys.state} = 'in_progress' and ${idempotencyKeys.lockedAt} < ${now - STALE_CLAIM_MS} and ${idempotencyKeys.fingerprint} = ${print})`,
+    })
+    .returning({ key: idempotencyKeys.key });
+
+  const where = and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key));
+  if (!claimed) {
+    const existing = await db.select().from(idempotencyKeys).where(where).get();
+    if (!existing)
+      throw new ApiError('idempotency_in_progress', 'Retry this request', { headers: { 'Retry-After': '1' } });
+    if (existing.fingerprint !== print) {
+      throw new ApiError('idempotency_key_reused', 'This Idempotency-Key was used for a different request');
+    }
+    if (existing.state === 'in_progress') {
+      throw new ApiError('idempotency_in_progress', 'The first request with this key is still running', {
+        headers: { 'Retry-After': '1' },
+      });
+    }
+    const headers = new Headers(existing.responseHeaders ?? {});
+    headers.set('Idempotent-Replayed', 'true');
+    return new Response(existing.responseBody, { status: existing.responseStatus ?? 200, headers });
+  }
+
+  try {
+    await next();
+  } catch (error) {
+    await db.delete(idempotencyKeys).where(where);
+    throw error;
+  }
+  const res = c.res;
+  if (res.status >= 500 || NOT_STORED.has(res.status)) {
+    await db.delete(idempotencyKeys).where(where);
+    return;
+  }
+  const headers: Record<string, string> = {};
+  for (const name of REPLAYED_HEADERS) {
+    const value = res.headers.get(name);
+    if (value !== null) headers[name] = value;
+  }
+  await db
+    .update(idempotencyKeys)
+    .set({
+      state: 'completed',
+      responseStatus: res.status,
+      responseHeaders: headers,
+      responseBody: await res.clone().text(),
+    })
+    .where(where);
+});
+
+/** Deletes keys past their retention; run by the cron handler. */
+export async function purgeExpiredIdempotencyKeys(env: Env, now = Date.now()): Promise<number> {
+  const rows = await createDb(env.DB)
+    .delete(idempotencyKeys)
+    .where(sql`${idempotencyKeys.expiresAt} < ${now}`)
+    .returning({ key: idempotencyKeys.key });
+  return rows.length;
+}

@@ -1,0 +1,126 @@
+import type { RouteHandler } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { createDb, type Db } from '../../db/client';
+import type { OrderRow } from '../../db/schema';
+import { assertOwner, requireUser } from '../../lib/auth';
+import type { AppEnv } from '../../lib/context';
+import { ApiError } from '../../lib/errors';
+import { eventContext } from '../../lib/event-context';
+import { readCartLines } from '../../services/cart';
+import { cancelOrder, expireIfDue, fulfilOrder, refundOrder } from '../../services/order-actions';
+import { priceLines } from '../../services/order-lines';
+import { findOrder, itemsOf, listOrderRows, placeOrder, toOrder } from '../../services/orders';
+import {
+  ensurePayment,
+  paymentProvider,
+  providerFor,
+  succeededPayment,
+  toPaymentIntent,
+} from '../../services/payments';
+import { deliverTestWebhook, testEventPayload } from '../../services/payments/test-provider';
+import { webhooksRouter } from '../webhooks';
+import type { cancel, create, fulfil, getOne, list, pay, refund } from './orders.routes';
+
+const noStore = (c: Context<AppEnv>) => c.header('Cache-Control', 'private, no-store');
+
+/** The order if the caller may see it (buyer or admin), after expiring it if its payment window passed. */
+async function visibleOrder(c: Context<AppEnv>, db: Db, id: string): Promise<OrderRow> {
+  const auth = requireUser(c);
+  const order = await findOrder(db, id);
+  assertOwner(auth, order?.userId, 'Order');
+  if (!order) throw new ApiError('not_found', 'Order not found');
+  return expireIfDue(db, order, eventContext(c));
+}
+
+async function render(db: Db, order: OrderRow) {
+  return toOrder(order, (await itemsOf(db, [order.id])).get(order.id) ?? []);
+}
+
+export const createHandler: RouteHandler<typeof create, AppEnv> = async (c) => {
+  const { userId } = requireUser(c);
+  const body = c.req.valid('json');
+  const db = createDb(c.env.DB);
+  if (body.holdId) throw new ApiError('unprocessable', 'Orders from live holds are not available yet');
+  const requested = body.fromCart ? (await readCartLines(db, userId)).items : (body.items ?? []);
+  if (requested.length === 0) throw new ApiError('unprocessable', 'The cart is empty');
+  const { lines, currency } = await priceLines(db, requested);
+  const { order, items } = await placeOrder(
+    db,
+    {
+      userId,
+      lines,
+      currency,
+      liveSessionId: body.liveSessionId,
+      shareCode: body.shareCode,
+      reserve: true,
+      clearCart: body.fromCart === true,
+    },
+    eventContext(c),
+  );
+  noStore(c);
+  c.header('Location', `/v1/orders/${order.id}`);
+  return c.json(toOrder(order, items), 201);
+};
+
+export const listHandler: RouteHandler<typeof list, AppEnv> = async (c) => {
+  const { userId } = requireUser(c);
+  const { limit, cursor } = c.req.valid('query');
+  const db = createDb(c.env.DB);
+  const page = await listOrderRows(db, userId, limit, cursor);
+  const now = Date.now();
+  const rows = await Promise.all(page.data.map((o) => expireIfDue(db, o, eventContext(c), now)));
+  const items = await itemsOf(
+    db,
+    rows.map((o) => o.id),
+  );
+  noStore(c);
+  return c.json({ data: rows.map((o) => toOrder(o, items.get(o.id) ?? [])), nextCursor: page.nextCursor }, 200);
+};
+
+export const getOneHandler: RouteHandler<typeof getOne, AppEnv> = async (c) => {
+  const db = createDb(c.env.DB);
+  const order = await visibleOrder(c, db, c.req.valid('param').id);
+  noStore(c);
+  return c.json(await render(db, order), 200);
+};
+
+export const cancelHandler: RouteHandler<typeof cancel, AppEnv> = async (c) => {
+  const db = createDb(c.env.DB);
+  const order = await visibleOrder(c, db, c.req.valid('param').id);
+  return c.json(await render(db, await cancelOrder(db, order, eventContext(c))), 200);
+};
+
+export const payHandler: RouteHandler<typeof pay, AppEnv> = async (c) => {
+  const db = createDb(c.env.DB);
+  const order = await visibleOrder(c, db, c.req.valid('param').id);
+  const body = c.req.valid('json') ?? {};
+  const provider = paymentProvider(c.env);
+  const { payment, created } = await ensurePayment(db, provider, order);
+  if (created && provider.name === 'test' && body.testOutcome !== 'none') {
+    // The test provider "confirms" at once and tells us by a signed webhook, like Stripe would.
+    const payload = testEventPayload(payment, body.testOutcome === 'failed' ? 'failed' : 'succeeded');
+    const dispatch = (request: Request) => Promise.resolve(webhooksRouter.fetch(request, c.env, c.executionCtx));
+    c.executionCtx.waitUntil(deliverTestWebhook(c.env, payload, body.testDelayMs ?? 0, dispatch));
+  }
+  noStore(c);
+  return c.json(toPaymentIntent(payment), created ? 201 : 200);
+};
+
+export const fulfilHandler: RouteHandler<typeof fulfil, AppEnv> = async (c) => {
+  const db = createDb(c.env.DB);
+  const order = await visibleOrder(c, db, c.req.valid('param').id);
+  return c.json(await render(db, await fulfilOrder(db, order, eventContext(c))), 200);
+};
+
+export const refundHandler: RouteHandler<typeof refund, AppEnv> = async (c) => {
+  const db = createDb(c.env.DB);
+  const order = await visibleOrder(c, db, c.req.valid('param').id);
+  if (order.status !== 'paid' && order.status !== 'fulfilled') {
+    throw new ApiError('conflict', `An order that is ${order.status.replace('_', ' ')} cannot be refunded`);
+  }
+  const payment = await succeededPayment(db, order.id);
+  if (payment) await providerFor(c.env, payment.provider).refund(payment.providerRef);
+  const refunded = await refundOrder(db, order, eventContext(c));
+  if (!refunded) throw new ApiError('conflict', 'The order changed while refunding; try again');
+  return c.json(await render(db, refunded), 200);
+};

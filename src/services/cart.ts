@@ -1,0 +1,88 @@
+/**
+ * The server-side cart: one row per user holding the lines as the user put them. Prices and
+ * availability are looked up on every read, so the cart always shows what checkout would charge.
+ * Checkout is `POST /v1/orders {fromCart: true}` (src/routes/orders), which empties it atomically.
+ */
+import { eq } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { carts } from '../db/schema';
+import { money } from '../lib/money';
+import { toIso } from '../schemas/common';
+import { type LineRequest, loadVariants, pickVariant } from './order-lines';
+
+export async function readCartLines(db: Db, userId: string) {
+  const row = await db.select().from(carts).where(eq(carts.userId, userId)).get();
+  return { items: row?.items ?? [], updatedAt: row?.updatedAt ?? null };
+}
+
+export async function replaceCart(db: Db, userId: string, items: LineRequest[]) {
+  const updatedAt = Date.now();
+  await db
+    .insert(carts)
+    .values({ userId, items, updatedAt })
+    .onConflictDoUpdate({ target: carts.userId, set: { items, updatedAt } });
+  return { items, updatedAt };
+}
+
+const messages = {
+  unavailable: 'This product or variant is no longer available',
+  choose_variant: 'Choose a variant of this product',
+  out_of_stock: 'Out of stock',
+  insufficient_stock: 'Fewer units are available than in your cart',
+} as const;
+
+/** The cart as the client shows it: current prices, availability, line totals and warnings. */
+export async function cartView(db: Db, cart: { items: LineRequest[]; updatedAt: number | null }) {
+  const known = await loadVariants(
+    db,
+    cart.items.map((i) => i.productId),
+  );
+  const warnings: { path: string; code: string; message: string }[] = [];
+  const currencies = new Set<string>();
+  let subtotal = 0;
+  const items = cart.items.map((item, i) => {
+    const variant = pickVariant(known, item);
+    if (typeof variant === 'string') {
+      warnings.push({ path: `items.${i}`, code: variant, message: messages[variant] });
+      const empty = { title: null, options: null, unitPrice: null, lineTotal: null, available: 0 };
+      return {
+        productId: item.productId,
+        variantId: item.variantId ?? null,
+        quantity: item.quantity,
+        ...empty,
+        status: variant,
+      };
+    }
+    const status: 'ok' | 'out_of_stock' | 'insufficient_stock' =
+      variant.available === 0 ? 'out_of_stock' : variant.available < item.quantity ? 'insufficient_stock' : 'ok';
+    if (status !== 'ok') warnings.push({ path: `items.${i}`, code: status, message: messages[status] });
+    else {
+      subtotal += variant.price * item.quantity;
+      currencies.add(variant.currency);
+    }
+    return {
+      productId: item.productId,
+      variantId: variant.variantId,
+      quantity: item.quantity,
+      title: variant.title,
+      options: variant.options,
+      unitPrice: money(variant.price, variant.currency),
+      lineTotal: money(variant.price * item.quantity, variant.currency),
+      available: variant.available,
+      status,
+    };
+  });
+  if (currencies.size > 1) {
+    warnings.push({
+      path: 'items',
+      code: 'mixed_currencies',
+      message: 'Items in different currencies must be ordered separately',
+    });
+  }
+  return {
+    items,
+    subtotal: currencies.size === 1 ? money(subtotal, [...currencies][0]) : null,
+    warnings,
+    updatedAt: cart.updatedAt ? toIso(cart.updatedAt) : null,
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * What can happen to an order after it is placed: cancel, expiry, payment, fulfilment, refund. Each
+ * runs one guarded transition (src/services/order-transitions.ts) and then emits its domain events.
+ */
+import { and, eq, lte } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { type OrderRow, orders } from '../db/schema';
+import { ApiError } from '../lib/errors';
+import { type EventContext, emitDomainEvent } from './domain-events';
+import { type Transition, type TransitionOptions, transitionOrder, transitions } from './order-transitions';
+import { findOrder } from './orders';
+
+async function apply(
+  db: Db,
+  orderId: string,
+  t: Transition,
+  ctx: EventContext,
+  options: TransitionOptions = {},
+): Promise<OrderRow | null> {
+  const result = await transitionOrder(db, orderId, t, options);
+  if (!result) return null;
+  const { order, productIds } = result;
+  if (t.to === 'cancelled') await emitDomainEvent({ type: 'order.cancelled', orderId, userId: order.userId }, ctx);
+  if (t.to === 'paid') await emitDomainEvent({ type: 'order.paid', orderId, userId: order.userId }, ctx);
+  if (productIds.length > 0) await emitDomainEvent({ type: 'stock.changed', productIds, reason: t.reason }, ctx);
+  return order;
+}
+
+function illegal(order: OrderRow, action: string): ApiError {
+  return new ApiError('conflict', `An order that is ${order.status.replace('_', ' ')} cannot be ${action}`, {
+    status_now: order.status,
+  });
+}
+
+/** Buyer (or admin) cancels an unpaid order; its units go back on sale. */
+export async function cancelOrder(db: Db, order: OrderRow, ctx: EventContext): Promise<OrderRow> {
+  const done = await apply(db, order.id, transitions.cancel, ctx, { set: { cancelReason: 'cancelled_by_buyer' } });
+  if (done) return done;
+  throw illegal((await findOrder(db, order.id)) ?? order, 'cancelled');
+}
+
+/** Cancels the order if it is unpaid past its payment window; returns the current row either way. */
+export async function expireIfDue(db: Db, order: OrderRow, ctx: EventContext, now = Date.now()): Promise<OrderRow> {
+  if (order.status !== 'pending_payment' || order.expiresAt > now) return order;
+  const done = await apply(db, order.id, transitions.expire, ctx, {
+    when: lte(orders.expiresAt, now),
+    set: { cancelReason: 'expired' },
+  });
+  return done ?? (await findOrder(db, order.id)) ?? order;
+}
+
+/** Cancels every unpaid order past its window (cron); bounded per run. */
+export async function expireDueOrders(db: Db, ctx: EventContext, now = Date.now(), limit = 200): Promise<number> {
+  const due = await db
+    .select()
+    .from(orders)
+    .where(and(eq(orders.status, 'pending_payment'), lte(orders.expiresAt, now)))
+    .limit(limit);
+  let expired = 0;
+  for (const order of due) {
+    if ((await expireIfDue(db, order, ctx, now)).status === 'cancelled') expired += 1;
+  }
+  return expired;
+}
+
+export async function fulfilOrder(db: Db, order: OrderRow, ctx: EventContext): Promise<OrderRow> {
+  const done = await apply(db, order.id, transitions.fulfil, ctx);
+  if (done) return done;
+  throw illegal((await findOrder(db, order.id)) ?? order, 'fulfilled');
+}
+
+/** Marks a paid or fulfilled order refunded; units of an unshipped (paid) order return to stock. */
+export async function refundOrder(
+  db: Db,
+  order: OrderRow,
+  ctx: EventContext,
+  options: TransitionOptions = {},
+): Promise<OrderRow | null> {
+  const t = order.status === 'fulfilled' ? transitions.refundFulfilled : transitions.refundPaid;
+  return apply(db, order.id, t, ctx, options);
+}
+
+/** The payment succeeded: the reservation becomes a sale. Null when the order was not awaiting payment. */
+export async function markPaid(db: Db, orderId: string, ctx: EventContext, options: TransitionOptions = {}) {
+  return apply(db, orderId, transitions.pay, ctx, { ...options, set: { paidAt: Date.now() } });
+}

@@ -1,0 +1,161 @@
+/**
+ * Placing and reading orders. Placing an order is ONE D1 batch: the order, its items and the stock
+ * reservation (src/services/inventory.ts); the stock CHECK constraint makes a short line fail the whole
+ * batch, so a 409 means nothing was written and nothing reserved.
+ */
+import { and, desc, eq, inArray, lt, or } from 'drizzle-orm';
+import type { BatchItem } from 'drizzle-orm/batch';
+import type { Db } from '../db/client';
+import { carts, type OrderItemRow, type OrderRow, orderItems, orders, variants } from '../db/schema';
+import { ApiError } from '../lib/errors';
+import { newId } from '../lib/ids';
+import { money } from '../lib/money';
+import { decodeCursor, paginate } from '../lib/pagination';
+import { toIso } from '../schemas/common';
+import { type EventContext, emitDomainEvent } from './domain-events';
+import { isStockShortage, refreshProductStatement, reserveStatements } from './inventory';
+import type { PricedLine } from './order-lines';
+
+export interface NewOrder {
+  userId: string;
+  lines: PricedLine[];
+  currency: string;
+  liveSessionId?: string;
+  shareCode?: string;
+  holdId?: string;
+  /** False when the units are already reserved (an order from a live hold). */
+  reserve: boolean;
+  /** Empty the buyer's cart in the same batch (checkout from the cart). */
+  clearCart?: boolean;
+  /** Statements that must commit with the order (e.g. marking a hold converted). */
+  alongside?: BatchItem<'sqlite'>[];
+  id?: string;
+}
+
+export function paymentWindowMs(env: Env): number {
+  const seconds = Number(env.ORDER_PAYMENT_TTL_SECONDS);
+  return (Number.isFinite(seconds) && seconds > 0 ? seconds : 1800) * 1000;
+}
+
+export async function placeOrder(
+  db: Db,
+  input: NewOrder,
+  ctx: EventContext,
+): Promise<{ order: OrderRow; items: OrderItemRow[] }> {
+  const now = Date.now();
+  const id = input.id ?? newId('order', now);
+  const total = input.lines.reduce((sum, l) => sum + l.unitPrice * l.quantity, 0);
+  const productIds = [...new Set(input.lines.map((l) => l.productId))];
+  const order = {
+    id,
+    userId: input.userId,
+    status: 'pending_payment' as const,
+    currency: input.currency,
+    totalAmount: total,
+    liveSessionId: input.liveSessionId ?? null,
+    shareCode: input.shareCode ?? null,
+    holdId: input.holdId ?? null,
+    expiresAt: now + paymentWindowMs(ctx.env),
+    createdAt: now,
+    updatedAt: now,
+  };
+  const items = input.lines.map((line, position) => ({ orderId: id, position, ...line }));
+  const reserve = input.reserve
+    ? [...reserveStatements(db, input.lines), ...productIds.map((p) => refreshProductStatement(db, p))]
+    : [];
+  const clear = input.clearCart ? [db.delete(carts).where(eq(carts.userId, input.userId))] : [];
+  try {
+    await db.batch([
+      db.insert(orders).values(order),
+      db.insert(orderItems).values(items),
+      ...reserve,
+      ...clear,
+      ...(input.alongside ?? []),
+    ]);
+  } catch (error) {
+    if (isStockShortage(error)) throw await shortageError(db, input.lines);
+    throw error;
+  }
+  await emitDomainEvent({ type: 'order.created', orderId: id, userId: input.userId }, ctx);
+  if (input.reserve) await emitDomainEvent({ type: 'stock.changed', productIds, reason: 'order.created' }, ctx);
+  return { order: { ...order, cancelReason: null, transitionToken: null, paidAt: null }, items };
+}
+
+/** The 409 for a failed reservation, naming the lines that are short right now. */
+async function shortageError(db: Db, lines: PricedLine[]): Promise<ApiError> {
+  const rows = await db
+    .select({ id: variants.id, onHand: variants.stockOnHand, reserved: variants.stockReserved })
+    .from(variants)
+    .where(
+      inArray(
+        variants.id,
+        lines.map((l) => l.variantId),
+      ),
+    );
+  const available = new Map(rows.map((r) => [r.id, Math.max(0, r.onHand - r.reserved)]));
+  const errors = lines.flatMap((line, i) => {
+    const left = available.get(line.variantId) ?? 0;
+    return left < line.quantity ? [{ path: `items.${i}`, message: `only ${left} available`, available: left }] : [];
+  });
+  return new ApiError('insufficient_stock', 'Not enough stock for this order; nothing was reserved', { errors });
+}
+
+export async function findOrder(db: Db, id: string): Promise<OrderRow | undefined> {
+  return db.select().from(orders).where(eq(orders.id, id)).get();
+}
+
+export async function itemsOf(db: Db, orderIds: string[]): Promise<Map<string, OrderItemRow[]>> {
+  const byOrder = new Map<string, OrderItemRow[]>();
+  if (orderIds.length === 0) return byOrder;
+  const rows = await db
+    .select()
+    .from(orderItems)
+    .where(inArray(orderItems.orderId, orderIds))
+    .orderBy(orderItems.orderId, orderItems.position);
+  for (const row of rows) byOrder.set(row.orderId, [...(byOrder.get(row.orderId) ?? []), row]);
+  return byOrder;
+}
+
+export async function listOrderRows(db: Db, userId: string, limit: number, cursor?: string) {
+  const after = decodeCursor(cursor, 2) as [number, string] | undefined;
+  const rows = await db
+    .select()
+    .from(orders)
+    .where(
+      and(
+        eq(orders.userId, userId),
+        after
+          ? or(lt(orders.createdAt, after[0]), and(eq(orders.createdAt, after[0]), lt(orders.id, after[1])))
+          : undefined,
+      ),
+    )
+    .orderBy(desc(orders.createdAt), desc(orders.id))
+    .limit(limit + 1);
+  return paginate(rows, limit, (r) => [r.createdAt, r.id]);
+}
+
+/** The public shape of an order. */
+export function toOrder(order: OrderRow, items: OrderItemRow[]) {
+  return {
+    id: order.id,
+    status: order.status,
+    items: items.map((i) => ({
+      productId: i.productId,
+      variantId: i.variantId,
+      title: i.title,
+      options: i.options,
+      quantity: i.quantity,
+      unitPrice: money(i.unitPrice, order.currency),
+      lineTotal: money(i.unitPrice * i.quantity, order.currency),
+    })),
+    total: money(order.totalAmount, order.currency),
+    liveSessionId: order.liveSessionId,
+    shareCode: order.shareCode,
+    holdId: order.holdId,
+    cancelReason: order.cancelReason,
+    expiresAt: order.status === 'pending_payment' ? toIso(order.expiresAt) : null,
+    paidAt: order.paidAt ? toIso(order.paidAt) : null,
+    createdAt: toIso(order.createdAt),
+    updatedAt: toIso(order.updatedAt),
+  };
+}

@@ -1,0 +1,117 @@
+/**
+ * Applies verified provider events to payments and orders. Safe under redelivery, reordering and
+ * concurrency:
+ * - the event id is inserted in the SAME batch as the change it causes, so a redelivered event (or two
+ *   copies racing) applies once; the loser's batch fails on the primary key and changes nothing;
+ * - a payment's status only moves forward (failed never overrides succeeded, nothing overrides refunded);
+ * - an order is marked paid only by the pending_payment → paid transition, which commits stock once.
+ */
+import { and, eq, inArray, ne } from 'drizzle-orm';
+import type { BatchItem } from 'drizzle-orm/batch';
+import type { Db } from '../../db/client';
+import { type PaymentRow, paymentEvents, payments } from '../../db/schema';
+import { log } from '../../lib/logger';
+import type { EventContext } from '../domain-events';
+import { markPaid, refundOrder } from '../order-actions';
+import { findOrder } from '../orders';
+import type { PaymentEvent, ProviderName } from './provider';
+
+export type EventOutcome = 'applied' | 'duplicate' | 'ignored';
+
+const isDuplicate = (error: unknown) =>
+  /UNIQUE constraint failed: payment_events\.id/.test(String((error as { cause?: unknown })?.cause ?? error));
+
+export async function applyPaymentEvent(
+  db: Db,
+  provider: ProviderName,
+  event: PaymentEvent,
+  ctx: EventContext,
+): Promise<EventOutcome> {
+  const seen = await db
+    .select({ id: paymentEvents.id })
+    .from(paymentEvents)
+    .where(eq(paymentEvents.id, event.id))
+    .get();
+  if (seen) return 'duplicate';
+  const payment = event.providerRef
+    ? await db
+        .select()
+        .from(payments)
+        .where(and(eq(payments.provider, provider), eq(payments.providerRef, event.providerRef)))
+        .get()
+    : undefined;
+  const record = db
+    .insert(paymentEvents)
+    .values({ id: event.id, provider, type: event.kind, orderId: payment?.orderId ?? null, receivedAt: Date.now() });
+  try {
+    if (!payment || event.kind === 'ignored') {
+      await db.batch([record]);
+      return 'ignored';
+    }
+    await applyToPayment(db, payment, event, record, ctx);
+    return 'applied';
+  } catch (error) {
+    if (isDuplicate(error)) return 'duplicate';
+    throw error;
+  }
+}
+
+async function applyToPayment(
+  db: Db,
+  payment: PaymentRow,
+  event: PaymentEvent,
+  record: BatchItem<'sqlite'>,
+  ctx: EventContext,
+) {
+  const setStatus = (status: PaymentRow['status'], from: PaymentRow['status'][]) =>
+    db
+      .update(payments)
+      .set({ status, updatedAt: Date.now() })
+      .where(and(eq(payments.id, payment.id), inArray(payments.status, from)));
+
+  if (event.kind === 'failed') {
+    await db.batch([record, setStatus('failed', ['requires_payment', 'processing'])]);
+    return;
+  }
+  if (event.kind === 'succeeded') {
+    const matches = event.amount === payment.amount && event.currency === payment.currency;
+    if (!matches)
+      log('warn', 'payment_amount_mismatch', { requestId: ctx.requestId, paymentId: payment.id, event: event.id });
+    const succeeded = setStatus('succeeded', ['requires_payment', 'processing', 'failed']);
+    const alongside = [record, succeeded];
+    // A transition lost to a concurrent one (e.g. a cancel) is retried against the order's new state.
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const order = await findOrder(db, payment.orderId);
+      if (matches && payment.status !== 'refunded' && order?.status === 'pending_payment') {
+        if (await markPaid(db, order.id, ctx, { alongside })) return;
+        continue;
+      }
+      if (order?.status === 'cancelled') {
+        log('warn', 'payment_succeeded_for_cancelled_order', {
+          requestId: ctx.requestId,
+          orderId: order.id,
+          paymentId: payment.id,
+        });
+      }
+      await (matches ? db.batch([record, succeeded]) : db.batch([record]));
+      return;
+    }
+  }
+  if (event.kind === 'refunded') {
+    const refunded = db
+      .update(payments)
+      .set({ status: 'refunded', updatedAt: Date.now() })
+      .where(and(eq(payments.id, payment.id), ne(payments.status, 'refunded')));
+    const alongside = [record, refunded];
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const order = await findOrder(db, payment.orderId);
+      if (order && (order.status === 'paid' || order.status === 'fulfilled')) {
+        if (await refundOrder(db, order, ctx, { alongside })) return;
+        continue;
+      }
+      await db.batch([record, refunded]);
+      return;
+    }
+  }
+  await db.batch([record]);
+}

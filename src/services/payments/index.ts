@@ -1,0 +1,88 @@
+/** Payment attempts for orders: choosing the provider and creating (or reusing) a payment intent. */
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { type OrderRow, type PaymentRow, payments } from '../../db/schema';
+import { ApiError } from '../../lib/errors';
+import { newId } from '../../lib/ids';
+import { type PaymentProvider, type PaymentSecrets, providerName } from './provider';
+import { stripeProvider } from './stripe';
+import { testProvider } from './test-provider';
+
+/** The configured provider (PAYMENT_PROVIDER), used for new payments and incoming webhooks. */
+export function paymentProvider(env: Env & PaymentSecrets): PaymentProvider {
+  return providerFor(env, providerName(env));
+}
+
+/** The provider that took an existing payment (it may predate a configuration change). */
+export function providerFor(env: Env & PaymentSecrets, name: string): PaymentProvider {
+  return name === 'stripe' ? stripeProvider(env) : testProvider(env);
+}
+
+export async function succeededPayment(db: Db, orderId: string): Promise<PaymentRow | undefined> {
+  return db
+    .select()
+    .from(payments)
+    .where(and(eq(payments.orderId, orderId), eq(payments.status, 'succeeded')))
+    .get();
+}
+
+/**
+ * The open payment intent for an unpaid order, creating one when there is none (or the last failed).
+ * @returns the payment row and whether it was created now.
+ */
+export async function ensurePayment(
+  db: Db,
+  provider: PaymentProvider,
+  order: OrderRow,
+): Promise<{ payment: PaymentRow; created: boolean }> {
+  if (order.status !== 'pending_payment') {
+    throw new ApiError('conflict', `An order that is ${order.status.replace('_', ' ')} cannot be paid`);
+  }
+  const open = await db
+    .select()
+    .from(payments)
+    .where(
+      and(
+        eq(payments.orderId, order.id),
+        eq(payments.provider, provider.name),
+        inArray(payments.status, ['requires_payment', 'processing']),
+      ),
+    )
+    .orderBy(desc(payments.createdAt))
+    .get();
+  if (open) return { payment: open, created: false };
+
+  const now = Date.now();
+  const id = newId('payment', now);
+  const intent = await provider.createIntent({
+    paymentId: id,
+    orderId: order.id,
+    amount: order.totalAmount,
+    currency: order.currency,
+  });
+  const payment: PaymentRow = {
+    id,
+    orderId: order.id,
+    provider: provider.name,
+    providerRef: intent.providerRef,
+    amount: order.totalAmount,
+    currency: order.currency,
+    status: 'requires_payment',
+    clientSecret: intent.clientSecret,
+    createdAt: now,
+    updatedAt: now,
+  };
+  await db.insert(payments).values(payment);
+  return { payment, created: true };
+}
+
+export function toPaymentIntent(payment: PaymentRow) {
+  return {
+    id: payment.providerRef,
+    provider: payment.provider as 'test' | 'stripe',
+    orderId: payment.orderId,
+    clientSecret: payment.clientSecret,
+    status: payment.status,
+    amount: { amount: payment.amount, currency: payment.currency },
+  };
+}

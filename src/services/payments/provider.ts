@@ -1,0 +1,49 @@
+/**
+ * The payment provider interface. Two implementations: Stripe (PaymentIntents) and a built-in test
+ * provider for local development. Both speak Stripe's webhook format and signature scheme, so one
+ * verifier and one event handler serve both. Chosen by PAYMENT_PROVIDER (`test` | `stripe`).
+ */
+import { ApiError } from '../../lib/errors';
+
+export type ProviderName = 'test' | 'stripe';
+
+export interface IntentRequest {
+  paymentId: string;
+  orderId: string;
+  amount: number;
+  currency: string;
+}
+
+export interface CreatedIntent {
+  providerRef: string;
+  clientSecret: string;
+}
+
+/** A verified provider event, reduced to what an order cares about. */
+export interface PaymentEvent {
+  id: string;
+  kind: 'succeeded' | 'failed' | 'refunded' | 'ignored';
+  providerRef: string | null;
+  amount: number | null;
+  currency: string | null;
+}
+
+export interface PaymentProvider {
+  name: ProviderName;
+  createIntent(request: IntentRequest): Promise<CreatedIntent>;
+  refund(providerRef: string): Promise<void>;
+  /** Verifies the signature over the raw body and parses the event; a bad signature is a 400. */
+  verifyWebhook(rawBody: string, signatureHeader: string | undefined): Promise<PaymentEvent>;
+}
+
+/** Optional secrets (set with `wrangler secret put`; absent locally), so they are not in wrangler.toml. */
+export interface PaymentSecrets {
+  STRIPE_SECRET_KEY?: string;
+  STRIPE_WEBHOOK_SECRET?: string;
+}
+
+export function providerName(env: Env): ProviderName {
+  const name = env.PAYMENT_PROVIDER ?? 'test';
+  if (name !== 'test' && name !== 'stripe') throw new ApiError('unavailable', `Unknown PAYMENT_PROVIDER ${name}`);
+  return name;
+}

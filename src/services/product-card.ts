@@ -1,0 +1,46 @@
+/**
+ * The product card: what `GET /v1/products/{id}` shows. Built in ONE place so capabilities that add to the
+ * card (e.g. social proof) extend this function, and the cache in `product-card-cache.ts` stays the only
+ * copy. Anything that changes what a card shows must emit a domain event the cache subscribes to.
+ */
+import { asc, eq } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { products, users, variants } from '../db/schema';
+import { money } from '../lib/money';
+import { toIso } from '../schemas/common';
+import type { ProductCard } from '../schemas/products';
+
+/** Reads a product, its variants and its creator in one D1 round trip; null when there is no such product. */
+export async function buildProductCard(db: Db, productId: string): Promise<ProductCard | null> {
+  const [productRows, variantRows] = await db.batch([
+    db
+      .select({ product: products, creatorName: users.displayName })
+      .from(products)
+      .innerJoin(users, eq(users.id, products.creatorId))
+      .where(eq(products.id, productId)),
+    db.select().from(variants).where(eq(variants.productId, productId)).orderBy(asc(variants.position)),
+  ]);
+  const row = productRows[0];
+  if (!row) return null;
+  const p = row.product;
+  return {
+    id: p.id,
+    title: p.title,
+    description: p.description,
+    category: p.categoryId,
+    tags: p.tags,
+    media: p.media,
+    price: money(p.minPrice, p.currency),
+    inStock: p.inStock,
+    variants: variantRows.map((v) => ({
+      id: v.id,
+      sku: v.sku,
+      options: v.options,
+      price: money(v.price, p.currency),
+      stock: v.stockOnHand - v.stockReserved,
+    })),
+    creator: { id: p.creatorId, displayName: row.creatorName },
+    createdAt: toIso(p.createdAt),
+    updatedAt: toIso(p.updatedAt),
+  };
+}

@@ -1,0 +1,166 @@
+/**
+ * Creating, changing and deleting products. Each write is one atomic D1 batch that also refreshes the
+ * listing columns (`min_price`, `in_stock`), then emits a domain event so caches and live viewers follow.
+ */
+import { eq, sql } from 'drizzle-orm';
+import type { BatchItem } from 'drizzle-orm/batch';
+import type { Db } from '../db/client';
+import { categories, products, variants } from '../db/schema';
+import { assertOwner } from '../lib/auth';
+import type { AuthContext } from '../lib/context';
+import { ApiError } from '../lib/errors';
+import { newId } from '../lib/ids';
+import type { ProductCreate, ProductPatch } from '../schemas/products';
+import { type EventContext, emitDomainEvent } from './domain-events';
+import { isStockShortage, refreshProductStatement } from './inventory';
+
+function invalid(path: string, message: string): ApiError {
+  return new ApiError('validation_failed', `${path}: ${message}`, { errors: [{ path, message }] });
+}
+
+async function assertCategory(db: Db, id: string | null | undefined): Promise<void> {
+  if (!id) return;
+  const found = await db.select({ id: categories.id }).from(categories).where(eq(categories.id, id)).get();
+  if (!found) throw invalid('body.category', `unknown category "${id}" (see GET /v1/categories)`);
+}
+
+function assertCurrency(currency: string, expected: string, path: string): void {
+  if (currency !== expected) throw invalid(path, `must be in the product's currency ${expected}`);
+}
+
+/** Creates a product with its variants (or one default variant from the top-level price and stock). */
+export async function createProduct(db: Db, creatorId: string, input: ProductCreate, events: EventContext) {
+  await assertCategory(db, input.category);
+  const currency = input.price.currency;
+  const specs = input.variants ?? [{ sku: undefined, options: {}, price: input.price, stock: input.stock ?? 0 }];
+  specs.forEach((v, i) => {
+    if (v.price) assertCurrency(v.price.currency, currency, `body.variants.${i}.price.currency`);
+  });
+  const now = Date.now();
+  const id = newId('product', now);
+  const rows = specs.map((v, position) => ({
+    id: newId('variant', now),
+    productId: id,
+    sku: v.sku ?? null,
+    options: v.options,
+    price: v.price?.amount ?? input.price.amount,
+    stockOnHand: v.stock,
+    stockReserved: 0,
+    position,
+  }));
+  await db.batch([
+    db.insert(products).values({
+      id,
+      creatorId,
+      title: input.title,
+      description: input.description ?? '',
+      categoryId: input.category ?? null,
+      tags: input.tags ?? [],
+      media: input.media ?? [],
+      currency,
+      minPrice: Math.min(...rows.map((r) => r.price)),
+      inStock: rows.some((r) => r.stockOnHand > 0),
+      createdAt: now,
+      updatedAt: now,
+    }),
+    db.insert(variants).values(rows),
+  ]);
+  await emitDomainEvent({ type: 'product.created', productId: id, creatorId }, events);
+  return id;
+}
+
+/** Loads a product for a write by its owner (or an admin); anyone else gets a 404. */
+async function ownedProduct(db: Db, auth: AuthContext, productId: string) {
+  const product = await db
+    .select({ creatorId: products.creatorId, currency: products.currency })
+    .from(products)
+    .where(eq(products.id, productId))
+    .get();
+  if (!product) throw new ApiError('not_found', 'Product not found');
+  assertOwner(auth, product.creatorId, 'Product');
+  return product;
+}
+
+export async function updateProduct(
+  db: Db,
+  auth: AuthContext,
+  productId: string,
+  patch: ProductPatch,
+  events: EventContext,
+) {
+  const product = await ownedProduct(db, auth, productId);
+  if (patch.category !== undefined) await assertCategory(db, patch.category);
+  const existing = await db.select({ id: variants.id }).from(variants).where(eq(variants.productId, productId)).all();
+  const variantPatches = [...(patch.variants ?? [])];
+  if (patch.price !== undefined || patch.stock !== undefined) {
+    if (existing.length !== 1)
+      throw invalid('body.price', 'this product has several variants; change them in variants[]');
+    variantPatches.push({ id: existing[0].id, price: patch.price, stock: patch.stock });
+  }
+  const statements: BatchItem<'sqlite'>[] = [];
+  const fields = {
+    ...(patch.title !== undefined && { title: patch.title }),
+    ...(patch.description !== undefined && { description: patch.description }),
+    ...(patch.category !== undefined && { categoryId: patch.category }),
+    ...(patch.tags !== undefined && { tags: patch.tags }),
+    ...(patch.media !== undefined && { media: patch.media }),
+  };
+  if (Object.keys(fields).length > 0)
+    statements.push(db.update(products).set(fields).where(eq(products.id, productId)));
+  let position = existing.length;
+  variantPatches.forEach((v, i) => {
+    if (v.price) assertCurrency(v.price.currency, product.currency, `body.variants.${i}.price.currency`);
+    if (v.id) {
+      if (!existing.some((e) => e.id === v.id)) throw invalid(`body.variants.${i}.id`, 'not a variant of this product');
+      const set = {
+        ...(v.sku !== undefined && { sku: v.sku }),
+        ...(v.options !== undefined && { options: v.options }),
+        ...(v.price !== undefined && { price: v.price.amount }),
+        ...(v.stock !== undefined && { stockOnHand: v.stock }),
+      };
+      if (Object.keys(set).length > 0)
+        statements.push(db.update(variants).set(set).where(sql`${variants.id} = ${v.id}`));
+      return;
+    }
+    if (!v.options || !v.price || v.stock === undefined) {
+      throw invalid(`body.variants.${i}`, 'a new variant needs options, price and stock');
+    }
+    const row = {
+      id: newId('variant'),
+      productId,
+      sku: v.sku ?? null,
+      options: v.options,
+      price: v.price.amount,
+      stockOnHand: v.stock,
+      stockReserved: 0,
+      position: position++,
+    };
+    statements.push(db.insert(variants).values(row));
+  });
+  statements.push(refreshProductStatement(db, productId));
+  try {
+    await db.batch(statements as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]);
+  } catch (error) {
+    if (isStockShortage(error)) {
+      throw new ApiError('conflict', 'stock on hand cannot go below the units already reserved by orders or holds');
+    }
+    throw error;
+  }
+  await emitDomainEvent({ type: 'product.updated', productId, creatorId: product.creatorId }, events);
+  if (variantPatches.some((v) => v.stock !== undefined)) {
+    await emitDomainEvent({ type: 'stock.changed', productIds: [productId], reason: 'product.patch' }, events);
+  }
+}
+
+export async function deleteProduct(db: Db, auth: AuthContext, productId: string, events: EventContext) {
+  const product = await ownedProduct(db, auth, productId);
+  try {
+    await db.delete(products).where(eq(products.id, productId));
+  } catch (error) {
+    if (/FOREIGN KEY/i.test(String((error as { cause?: unknown })?.cause ?? error))) {
+      throw new ApiError('conflict', 'This product is referenced by orders or other records and cannot be deleted');
+    }
+    throw error;
+  }
+  await emitDomainEvent({ type: 'product.deleted', productId, creatorId: product.creatorId }, events);
+}

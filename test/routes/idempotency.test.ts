@@ -1,0 +1,135 @@
+import { env } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { purgeExpiredIdempotencyKeys } from '../../src/lib/idempotency';
+import { insertProduct } from '../helpers/catalog';
+import { call, expectProblem } from '../helpers/http';
+import { expectStockConsistent, order, stockOf } from '../helpers/orders';
+import { signUp } from '../helpers/users';
+
+async function setup(stock = 10) {
+  const creator = await signUp('creator');
+  const buyer = await signUp();
+  const product = await insertProduct({ creatorId: creator.id, variants: [{ price: 700, stock }] });
+  return { buyer, product, body: { items: [{ productId: product.id, quantity: 1 }] } };
+}
+
+describe('Idempotency-Key', () => {
+  it('is required on POST /v1/orders and POST /v1/orders/{id}/payment', async () => {
+    const { buyer, body } = await setup();
+    const missing = expectProblem(await call('POST', '/v1/orders', { token: buyer.token, body }), 400);
+    expect(missing.code).toBe('idempotency_key_required');
+    const placed = await order(buyer.token, body);
+    const noKeyPay = await call('POST', `/v1/orders/${placed.json.id}/payment`, { token: buyer.token, body: {} });
+    expect(expectProblem(noKeyPay, 400).code).toBe('idempotency_key_required');
+    expectProblem(
+      await call('POST', '/v1/orders', { token: buyer.token, body, headers: { 'idempotency-key': 'x'.repeat(256) } }),
+      400,
+    );
+  });
+
+  it('replays the first response without placing a second order', async () => {
+    const { buyer, product, body } = await setup();
+    const key = crypto.randomUUID();
+    const first = await order(buyer.token, body, key);
+    const again = await order(buyer.token, body, key);
+    expect(first.status).toBe(201);
+    expect(first.headers.get('idempotent-replayed')).toBeNull();
+    expect(again.status).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.headers.get('location')).toBe(first.headers.get('location'));
+    expect(again.json).toEqual(first.json);
+    expect(await stockOf(product.variantIds[0])).toEqual({ onHand: 10, reserved: 1 });
+  });
+
+  it('runs a burst of concurrent retries with one key exactly once', async () => {
+    const { buyer, product, body } = await setup();
+    const key = crypto.randomUUID();
+    const results = await Promise.all(Array.from({ length: 20 }, () => order(buyer.token, body, key)));
+    const created = results.filter((r) => r.status === 201);
+    const inProgress = results.filter((r) => r.status === 409);
+    expect(created.length + inProgress.length).toBe(20);
+    for (const r of inProgress) {
+      expect(r.json.code).toBe('idempotency_in_progress');
+      expect(r.headers.get('retry-after')).toBe('1');
+    }
+    expect(new Set(created.map((r) => r.json.id)).size).toBe(1);
+    const { results: rows } = await env.DB.prepare('select id from orders where user_id = ?').bind(buyer.id).all();
+    expect(rows).toHaveLength(1);
+    await expectStockConsistent(product.variantIds[0], 10);
+    // Once it finished, retries replay it.
+    const replay = await order(buyer.token, body, key);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.json.id).toBe(rows[0].id);
+  });
+
+  it('answers 422 when a key is reused with a different body', async () => {
+    const { buyer, product, body } = await setup();
+    const key = crypto.randomUUID();
+    await order(buyer.token, body, key);
+    const changed = await order(buyer.token, { items: [{ productId: product.id, quantity: 2 }] }, key);
+    expect(expectProblem(changed, 422).code).toBe('idempotency_key_reused');
+    expect(await stockOf(product.variantIds[0])).toEqual({ onHand: 10, reserved: 1 });
+  });
+
+  it('scopes keys to the user', async () => {
+    const { product, body } = await setup();
+    const [a, b] = [await signUp(), await signUp()];
+    const key = 'shared-key-123';
+    const first = await order(a.token, body, key);
+    const second = await order(b.token, body, key);
+    expect(second.status).toBe(201);
+    expect(second.headers.get('idempotent-replayed')).toBeNull();
+    expect(second.json.id).not.toBe(first.json.id);
+    expect((await stockOf(product.variantIds[0])).reserved).toBe(2);
+  });
+
+  it('does not store responses to requests that never ran (validation), so a corrected retry runs', async () => {
+    const { buyer, body } = await setup();
+    const key = crypto.randomUUID();
+    expectProblem(await order(buyer.token, { items: [{ productId: 'bad', quantity: 1 }] }, key), 400);
+    expect((await order(buyer.token, body, key)).status).toBe(201);
+  });
+
+  it('stores a 409 for stock as the outcome of that key', async () => {
+    const { buyer, product } = await setup(1);
+    const key = crypto.randomUUID();
+    const body = { items: [{ productId: product.id, quantity: 2 }] };
+    expectProblem(await order(buyer.token, body, key), 409);
+    const replay = await order(buyer.token, body, key);
+    expect(replay.status).toBe(409);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.headers.get('content-type')).toContain('application/problem+json');
+  });
+
+  it('is optional and cheap on other POSTs, and honoured when given', async () => {
+    const email = `idem-${crypto.randomUUID().slice(0, 8)}@test.dev`;
+    const body = { email, password: 'correct-horse-battery', displayName: 'Idem' };
+    const key = crypto.randomUUID();
+    const first = await call('POST', '/v1/auth/register', { body, headers: { 'idempotency-key': key } });
+    const replay = await call('POST', '/v1/auth/register', { body, headers: { 'idempotency-key': key } });
+    expect(first.status).toBe(201);
+    expect(replay.status).toBe(201);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.json.user.id).toBe(first.json.user.id);
+    const { results } = await env.DB.prepare('select scope from idempotency_keys where key = ?').bind(key).all();
+    expect(results).toEqual([{ scope: 'anon' }]);
+  });
+
+  it('keeps keys at least 7 days and purges them after', async () => {
+    const { buyer, body } = await setup();
+    const key = crypto.randomUUID();
+    await order(buyer.token, body, key);
+    const row = await env.DB.prepare('select created_at, expires_at from idempotency_keys where key = ?')
+      .bind(key)
+      .first<{ created_at: number; expires_at: number }>();
+    expect(row!.expires_at - row!.created_at).toBeGreaterThanOrEqual(7 * 24 * 3600 * 1000);
+    const stored = () => env.DB.prepare('select 1 from idempotency_keys where key = ?').bind(key).first();
+    await purgeExpiredIdempotencyKeys(env, row!.expires_at - 1);
+    expect(await stored()).not.toBeNull();
+    expect(await purgeExpiredIdempotencyKeys(env, row!.expires_at + 1)).toBeGreaterThanOrEqual(1);
+    expect(await stored()).toBeNull();
+    // An expired key is free again: the same key places a new order.
+    const fresh = await order(buyer.token, body, key);
+    expect(fresh.headers.get('idempotent-replayed')).toBeNull();
+  });
+});

@@ -1,0 +1,135 @@
+import { env } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { call, expectProblem } from '../helpers/http';
+import { createProductApi, ensureCategory } from '../helpers/products';
+import { signUp, signUpAdmin } from '../helpers/users';
+
+describe('PATCH /v1/products/{id}', () => {
+  it('changes fields, price and stock of a one-variant product', async () => {
+    const creator = await signUp('creator');
+    await ensureCategory('outerwear');
+    const made = await createProductApi(creator.token);
+    const res = await call('PATCH', `/v1/products/${made.id}`, {
+      token: creator.token,
+      body: {
+        title: 'Linen overshirt',
+        category: 'outerwear',
+        tags: ['layer'],
+        price: { amount: 3900, currency: 'EUR' },
+        stock: 0,
+      },
+    });
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({
+      title: 'Linen overshirt',
+      category: 'outerwear',
+      tags: ['layer'],
+      inStock: false,
+    });
+    expect(res.json.price).toEqual({ amount: 3900, currency: 'EUR' });
+    expect(res.json.variants[0]).toMatchObject({ price: { amount: 3900, currency: 'EUR' }, stock: 0 });
+  });
+
+  it('updates variants by id and adds new ones', async () => {
+    const creator = await signUp('creator');
+    const made = await createProductApi(creator.token, {
+      variants: [
+        { options: { size: 'S' }, stock: 1 },
+        { options: { size: 'M' }, stock: 1 },
+      ],
+    });
+    const [s] = made.variants;
+    const res = await call('PATCH', `/v1/products/${made.id}`, {
+      token: creator.token,
+      body: {
+        variants: [
+          { id: s.id, price: { amount: 1000, currency: 'EUR' }, stock: 9, sku: 'S-1' },
+          { options: { size: 'L' }, price: { amount: 5000, currency: 'EUR' }, stock: 2 },
+        ],
+      },
+    });
+    expect(res.status).toBe(200);
+    expect(res.json.price.amount).toBe(1000);
+    expect(
+      res.json.variants.map((v: { options: { size: string }; stock: number }) => [v.options.size, v.stock]),
+    ).toEqual([
+      ['S', 9],
+      ['M', 1],
+      ['L', 2],
+    ]);
+    const bad = expectProblem(
+      await call('PATCH', `/v1/products/${made.id}`, {
+        token: creator.token,
+        body: { price: { amount: 1, currency: 'EUR' } },
+      }),
+      400,
+    );
+    expect(bad.errors[0].path).toBe('body.price');
+  });
+
+  it('never sets units on hand below units reserved (409, nothing changed)', async () => {
+    const creator = await signUp('creator');
+    const made = await createProductApi(creator.token, { stock: 5 });
+    await env.DB.prepare('UPDATE variants SET stock_reserved = 3 WHERE id = ?').bind(made.variants[0].id).run();
+    const res = await call('PATCH', `/v1/products/${made.id}`, {
+      token: creator.token,
+      body: { title: 'Renamed', stock: 2 },
+    });
+    expectProblem(res, 409);
+    const card = await call('GET', `/v1/products/${made.id}`);
+    expect(card.json.title).toBe('Linen shirt');
+    const ok = await call('PATCH', `/v1/products/${made.id}`, { token: creator.token, body: { stock: 3 } });
+    expect(ok.json.variants[0].stock).toBe(0);
+    expect(ok.json.inStock).toBe(false);
+  });
+
+  it("hides someone else's product (404), lets admins through, needs a token", async () => {
+    const owner = await signUp('creator');
+    const other = await signUp('creator');
+    const made = await createProductApi(owner.token);
+    expectProblem(
+      await call('PATCH', `/v1/products/${made.id}`, { token: other.token, body: { title: 'Mine now' } }),
+      404,
+    );
+    expectProblem(await call('PATCH', `/v1/products/${made.id}`, { body: { title: 'x' } }), 401);
+    expectProblem(await call('PATCH', `/v1/products/${made.id}`, { token: 'garbage', body: { title: 'x' } }), 401);
+    const admin = await signUpAdmin();
+    const res = await call('PATCH', `/v1/products/${made.id}`, { token: admin.token, body: { title: 'Moderated' } });
+    expect(res.json.title).toBe('Moderated');
+  });
+
+  it('rejects bad input', async () => {
+    const creator = await signUp('creator');
+    const made = await createProductApi(creator.token);
+    const patch = (body: unknown) => call('PATCH', `/v1/products/${made.id}`, { token: creator.token, body });
+    expectProblem(await patch({}), 400);
+    expectProblem(await patch({ stock: -1 }), 400);
+    expectProblem(await patch({ price: { amount: 100, currency: 'USD' } }), 400);
+    expectProblem(await patch({ variants: [{ id: 'var_01jd3v8m2k9q4x7n5b6c8d0e1f', stock: 1 }] }), 400);
+    expectProblem(await patch({ variants: [{ options: { size: 'XL' } }] }), 400);
+    expectProblem(await patch({ owner: 'me' }), 400);
+  });
+});
+
+describe('DELETE /v1/products/{id}', () => {
+  it('deletes for the owner; the card and list entry are gone', async () => {
+    const creator = await signUp('creator');
+    const made = await createProductApi(creator.token);
+    expect((await call('GET', `/v1/products?creatorId=${creator.id}`)).json.data).toHaveLength(1);
+    const res = await call('DELETE', `/v1/products/${made.id}`, { token: creator.token });
+    expect(res.status).toBe(204);
+    expectProblem(await call('GET', `/v1/products/${made.id}`), 404);
+    expect((await call('GET', `/v1/products?creatorId=${creator.id}`)).json.data).toHaveLength(0);
+    expectProblem(await call('DELETE', `/v1/products/${made.id}`, { token: creator.token }), 404);
+  });
+
+  it("hides someone else's product (404), lets admins delete, needs a token, checks the id", async () => {
+    const owner = await signUp('creator');
+    const made = await createProductApi(owner.token);
+    expectProblem(await call('DELETE', `/v1/products/${made.id}`, { token: (await signUp('creator')).token }), 404);
+    expectProblem(await call('DELETE', `/v1/products/${made.id}`), 401);
+    expectProblem(await call('DELETE', '/v1/products/42', { token: owner.token }), 400);
+    const admin = await signUpAdmin();
+    expect((await call('DELETE', `/v1/products/${made.id}`, { token: admin.token })).status).toBe(204);
+  });
+});
