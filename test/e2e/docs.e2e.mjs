@@ -14,7 +14,9 @@ const port = Number(process.env.DOCS_E2E_PORT ?? 8812);
 const screenshot = join(root, 'dist', 'docs-e2e.png');
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 if (!existsSync(executablePath)) {
-  console.error(`✖ no Chromium at ${executablePath}: apt-get update && apt-get install -y chromium (or set CHROMIUM_PATH)`);
+  console.error(
+    `✖ no Chromium at ${executablePath}: apt-get update && apt-get install -y chromium (or set CHROMIUM_PATH)`,
+  );
   process.exit(1);
 }
 const isLoopback = (url) => ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname);
