@@ -30,11 +30,13 @@ import { moderationRouter } from './routes/moderation';
 import { ordersRouter } from './routes/orders';
 import { passkeysRouter } from './routes/passkeys';
 import { postsRouter } from './routes/posts';
+import { privacyRouter } from './routes/privacy';
 import { productsRouter } from './routes/products';
 import { reviewsRouter } from './routes/reviews';
 import { sessionsRouter } from './routes/sessions';
 import { usersRouter } from './routes/users';
 import { webhooksRouter } from './routes/webhooks';
+import './services/privacy/index';
 import './services/subscribers';
 
 export function createApp() {
@@ -87,6 +89,7 @@ export function createApp() {
     .route('/', moderationRouter)
     .route('/', liveSessionsRouter)
     .route('/', passkeysRouter)
+    .route('/', privacyRouter)
     .route('/', cartRouter)
     .route('/', ordersRouter)
     .route('/', webhooksRouter);

@@ -74,6 +74,10 @@ export async function placeOrder(
     ]);
   } catch (error) {
     if (isStockShortage(error)) throw await shortageError(db, input.lines);
+    // Two retries completing the same hold's order race to insert one id (or one hold): one wins.
+    if (/UNIQUE constraint failed: orders\.(id|hold_id)/.test(String((error as { cause?: unknown })?.cause ?? error))) {
+      throw new ApiError('conflict', 'This order was already placed');
+    }
     throw error;
   }
   await emitDomainEvent({ type: 'order.created', orderId: id, userId: input.userId }, ctx);

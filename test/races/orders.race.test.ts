@@ -2,9 +2,11 @@
  * Real concurrency against one hot product: many buyers at once through each path, then the stock
  * invariant is checked in D1 directly (never oversold, never negative, nothing counted twice).
  */
+import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { insertProduct } from '../helpers/catalog';
 import { call } from '../helpers/http';
+import { liveShow } from '../helpers/live';
 import { buyers, eventually, expectStockConsistent, order, pay, stockOf, unitsByStatus } from '../helpers/orders';
 import { signUp } from '../helpers/users';
 
@@ -86,3 +88,70 @@ describe('races on one hot product', { timeout: 60_000 }, () => {
     expect(stock.onHand).toBe(6 - paidTarget);
   });
 });
+
+describe('races across every path, live holds included', { timeout: 90_000 }, () => {
+  it('holds, catalog orders and cart checkouts at once on 8 units; then conversions, cancels and payments', async () => {
+    const show = await liveShow({ variants: [{ price: 2000, stock: 8 }] });
+    const productId = show.product.id;
+    const variantId = show.product.variantIds[0];
+    const people = await buyers(36);
+    await Promise.all(
+      people
+        .slice(24)
+        .map((b) => call('PUT', '/v1/cart', { token: b.token, body: { items: [{ productId, quantity: 1 }] } })),
+    );
+    const first = await Promise.all(
+      people.map((b, i) => {
+        if (i < 12) {
+          return call('POST', `/v1/live-sessions/${show.id}/holds`, {
+            token: b.token,
+            body: { productId, quantity: 1 },
+          });
+        }
+        if (i < 24) return order(b.token, { items: [{ productId, quantity: 1 }] });
+        return order(b.token, { fromCart: true });
+      }),
+    );
+    expect(first.every((r) => r.status === 201 || r.status === 409)).toBe(true);
+    const holdsTaken = first.slice(0, 12).filter((r) => r.status === 201).length;
+    const ordersPlaced = first.slice(12).filter((r) => r.status === 201).length;
+    expect(holdsTaken + ordersPlaced).toBe(8);
+    await expectStockConsistent(variantId, 8, await activeHeld(variantId));
+
+    // Second wave at once: every hold becomes an order (twice, from two devices), half the orders pay,
+    // the rest cancel, and the buyers who lost try again.
+    const holders = first
+      .slice(0, 12)
+      .flatMap((r, i) => (r.status === 201 ? [{ buyer: people[i], holdId: r.json.id }] : []));
+    const placed = first
+      .slice(12)
+      .flatMap((r, i) => (r.status === 201 ? [{ buyer: people[i + 12], id: r.json.id }] : []));
+    const second = await Promise.all([
+      ...holders.flatMap(({ buyer, holdId }) => [order(buyer.token, { holdId }), order(buyer.token, { holdId })]),
+      ...placed.map(({ buyer, id }, i) =>
+        i % 2 === 0
+          ? pay(buyer.token, id, { testOutcome: 'succeeded' })
+          : call('POST', `/v1/orders/${id}/cancel`, { token: buyer.token }),
+      ),
+      ...people.slice(12, 20).map((b) => order(b.token, { items: [{ productId, quantity: 1 }] })),
+    ]);
+    const fromHolds = second.slice(0, holders.length * 2).filter((r) => r.status === 201);
+    expect(fromHolds).toHaveLength(holders.length);
+    const paying = Math.ceil(placed.length / 2);
+    await eventually(
+      () => unitsByStatus(variantId),
+      (u) => (u.paid ?? 0) >= paying,
+    );
+    const { stock } = await expectStockConsistent(variantId, 8, await activeHeld(variantId));
+    expect(stock.onHand).toBe(8 - paying);
+  });
+});
+
+async function activeHeld(variantId: string) {
+  const row = await env.DB.prepare(
+    "select coalesce(sum(quantity), 0) as n from holds where variant_id = ? and status = 'active'",
+  )
+    .bind(variantId)
+    .first<{ n: number }>();
+  return row?.n ?? 0;
+}

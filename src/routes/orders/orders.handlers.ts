@@ -8,6 +8,7 @@ import { ApiError } from '../../lib/errors';
 import { eventContext } from '../../lib/event-context';
 import { readCartLines } from '../../services/cart';
 import { cancelOrder, expireIfDue, fulfilOrder, refundOrder } from '../../services/order-actions';
+import { placeOrderFromHold } from '../../services/order-from-hold';
 import { priceLines } from '../../services/order-lines';
 import { findOrder, itemsOf, listOrderRows, placeOrder, toOrder } from '../../services/orders';
 import {
@@ -40,7 +41,14 @@ export const createHandler: RouteHandler<typeof create, AppEnv> = async (c) => {
   const { userId } = requireUser(c);
   const body = c.req.valid('json');
   const db = createDb(c.env.DB);
-  if (body.holdId) throw new ApiError('unprocessable', 'Orders from live holds are not available yet');
+  if (body.holdId) {
+    const fromHold = await placeOrderFromHold(
+      db,
+      { userId, holdId: body.holdId, shareCode: body.shareCode },
+      eventContext(c),
+    );
+    return created(c, toOrder(fromHold.order, fromHold.items));
+  }
   const requested = body.fromCart ? (await readCartLines(db, userId)).items : (body.items ?? []);
   if (requested.length === 0) throw new ApiError('unprocessable', 'The cart is empty');
   const { lines, currency } = await priceLines(db, requested);
@@ -57,10 +65,14 @@ export const createHandler: RouteHandler<typeof create, AppEnv> = async (c) => {
     },
     eventContext(c),
   );
+  return created(c, toOrder(order, items));
+};
+
+function created(c: Context<AppEnv>, order: ReturnType<typeof toOrder>) {
   noStore(c);
   c.header('Location', `/v1/orders/${order.id}`);
-  return c.json(toOrder(order, items), 201);
-};
+  return c.json(order, 201);
+}
 
 export const listHandler: RouteHandler<typeof list, AppEnv> = async (c) => {
   const { userId } = requireUser(c);

@@ -1,0 +1,59 @@
+/**
+ * `POST /v1/orders {holdId}`: a live-session hold becomes an order. The hold's units are already reserved
+ * (the live-session object reserved them through src/services/inventory.ts in the batch that wrote the
+ * hold), so the order takes them over and reserves nothing new:
+ *   1. read the hold row in D1: it must be the caller's (else 404) and not released/expired (410);
+ *   2. price the line from D1 now (flash-sale and live prices are written through to `variants.price`);
+ *   3. the session object marks the hold converted to this order id (idempotent per order id);
+ *   4. insert the order (one batch; `orders.hold_id` is unique, so one hold makes at most one order).
+ * If step 4 never happens (the Worker died in between), the hold row names an order id that does not exist;
+ * a retry finds it there and completes that same order, so the reserved units are not stranded.
+ */
+import { eq } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { holds, orders } from '../db/schema';
+import { ApiError } from '../lib/errors';
+import { newId } from '../lib/ids';
+import type { EventContext } from './domain-events';
+import { convertLiveHold } from './live-holds';
+import { priceLines } from './order-lines';
+import { placeOrder } from './orders';
+
+export async function placeOrderFromHold(
+  db: Db,
+  input: { userId: string; holdId: string; shareCode?: string },
+  ctx: EventContext,
+) {
+  const hold = await db.select().from(holds).where(eq(holds.id, input.holdId)).get();
+  if (!hold || hold.userId !== input.userId) throw new ApiError('not_found', 'Hold not found');
+  if (hold.status === 'released' || hold.status === 'expired') {
+    throw new ApiError('gone', `The hold was ${hold.status}; its units are back on sale`);
+  }
+  let orderId = newId('order');
+  if (hold.status === 'converted' && hold.orderId) {
+    const existing = await db.select({ id: orders.id }).from(orders).where(eq(orders.id, hold.orderId)).get();
+    if (existing) throw new ApiError('conflict', `The hold already became order ${hold.orderId}`);
+    orderId = hold.orderId; // an earlier attempt converted it but never wrote the order: finish that one
+  }
+  const { lines, currency } = await priceLines(db, [
+    { productId: hold.productId, variantId: hold.variantId, quantity: hold.quantity },
+  ]);
+  const converted = await convertLiveHold(ctx.env, { holdId: hold.id, userId: input.userId, orderId });
+  if (converted.variantId !== hold.variantId || converted.quantity !== hold.quantity) {
+    throw new ApiError('conflict', 'The hold changed while it was being converted');
+  }
+  return placeOrder(
+    db,
+    {
+      id: orderId,
+      userId: input.userId,
+      lines,
+      currency,
+      liveSessionId: hold.sessionId,
+      shareCode: input.shareCode,
+      holdId: hold.id,
+      reserve: false,
+    },
+    ctx,
+  );
+}

@@ -1,0 +1,81 @@
+/**
+ * The account's own records: profile and preferences (with consents), sessions, passkeys, the security
+ * events about the user. Secrets (password hash, refresh-token hashes, passkey public keys) are never
+ * exported. Erasure anonymises the user row (other areas' records keep pointing at an id that no longer
+ * names anyone) and deletes sessions, refresh tokens and passkeys.
+ */
+import { desc, eq } from 'drizzle-orm';
+import { createDb } from '../../db/client';
+import { auditEvents, authSessions, passkeys, refreshTokens, users, webauthnChallenges } from '../../db/schema';
+import type { PrivacyArea } from '../privacy';
+
+export const accountArea: PrivacyArea = {
+  name: 'account',
+  async export(env, userId) {
+    const db = createDb(env.DB);
+    const user = await db.query.users.findFirst({ where: eq(users.id, userId) });
+    const sessions = await db.query.authSessions.findMany({ where: eq(authSessions.userId, userId) });
+    const keys = await db.query.passkeys.findMany({ where: eq(passkeys.userId, userId) });
+    const events = await db
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.userId, userId))
+      .orderBy(desc(auditEvents.at))
+      .limit(1000);
+    return {
+      profile: user && {
+        id: user.id,
+        email: user.email,
+        displayName: user.displayName,
+        role: user.role,
+        preferences: user.preferences,
+        createdAt: user.createdAt,
+        updatedAt: user.updatedAt,
+      },
+      sessions: sessions.map(({ id, method, device, userAgent, createdAt, lastUsedAt, expiresAt, revokedAt }) => ({
+        id,
+        method,
+        device,
+        userAgent,
+        createdAt,
+        lastUsedAt,
+        expiresAt,
+        revokedAt,
+      })),
+      passkeys: keys.map(({ id, name, deviceType, backedUp, createdAt, lastUsedAt }) => ({
+        id,
+        name,
+        deviceType,
+        backedUp,
+        createdAt,
+        lastUsedAt,
+      })),
+      securityEvents: events.map(({ id, at, type, requestId, details }) => ({ id, at, type, requestId, details })),
+    };
+  },
+  async erase(env, userId) {
+    const db = createDb(env.DB);
+    const now = Date.now();
+    const [, sessions, keys, , user] = await db.batch([
+      db.delete(refreshTokens).where(eq(refreshTokens.userId, userId)),
+      db.delete(authSessions).where(eq(authSessions.userId, userId)).returning({ id: authSessions.id }),
+      db.delete(passkeys).where(eq(passkeys.userId, userId)).returning({ id: passkeys.id }),
+      db.delete(webauthnChallenges).where(eq(webauthnChallenges.userId, userId)),
+      db
+        .update(users)
+        .set({
+          // Unique and unreachable (.invalid is reserved), so the address can be registered again.
+          email: `erased-${userId}@erased.invalid`,
+          displayName: 'Deleted user',
+          // Not a valid hash: no password ever matches it.
+          passwordHash: '!erased',
+          role: 'shopper',
+          preferences: {},
+          updatedAt: now,
+        })
+        .where(eq(users.id, userId))
+        .returning({ id: users.id }),
+    ]);
+    return { sessions: sessions.length, passkeys: keys.length, users: user.length };
+  },
+};

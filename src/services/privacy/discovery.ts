@@ -1,0 +1,41 @@
+/**
+ * Discovery records: purchases (the read model behind social proof), shares, shoppable videos and video
+ * viewing events. Erasure keeps purchases and video events for aggregate figures with the user removed
+ * (`userId` null), deletes the user's videos, and keeps shares (their attributions are creators'
+ * accounting) pointing at the anonymised account.
+ */
+import { eq } from 'drizzle-orm';
+import { createDb } from '../../db/client';
+import { purchases, shares, videoEvents, videos } from '../../db/schema';
+import type { PrivacyArea } from '../privacy';
+
+export const discoveryArea: PrivacyArea = {
+  name: 'discovery',
+  async export(env, userId) {
+    const db = createDb(env.DB);
+    const [myPurchases, myShares, myVideos, events] = await db.batch([
+      db.select().from(purchases).where(eq(purchases.userId, userId)),
+      db.select().from(shares).where(eq(shares.sharerId, userId)),
+      db.select().from(videos).where(eq(videos.creatorId, userId)),
+      db.select().from(videoEvents).where(eq(videoEvents.userId, userId)).limit(10_000),
+    ]);
+    return { purchases: myPurchases, shares: myShares, videos: myVideos, videoEvents: events };
+  },
+  async erase(env, userId) {
+    const db = createDb(env.DB);
+    const [p, e, v] = await db.batch([
+      db
+        .update(purchases)
+        .set({ userId: null })
+        .where(eq(purchases.userId, userId))
+        .returning({ id: purchases.orderId }),
+      db
+        .update(videoEvents)
+        .set({ userId: null, device: null })
+        .where(eq(videoEvents.userId, userId))
+        .returning({ id: videoEvents.id }),
+      db.delete(videos).where(eq(videos.creatorId, userId)).returning({ id: videos.id }),
+    ]);
+    return { purchasesAnonymised: p.length, videoEventsAnonymised: e.length, videosDeleted: v.length };
+  },
+};

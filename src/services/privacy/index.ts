@@ -1,0 +1,16 @@
+/**
+ * Every privacy area, registered once at module load (imported by app.ts). An area that keeps personal
+ * data adds one line here; see `src/services/privacy.ts` for the contract.
+ */
+import { registerPrivacyArea } from '../privacy';
+import { accountArea } from './account';
+import { discoveryArea } from './discovery';
+import { liveArea } from './live';
+import { ordersArea } from './orders';
+import { socialArea } from './social';
+
+registerPrivacyArea(accountArea);
+registerPrivacyArea(socialArea);
+registerPrivacyArea(discoveryArea);
+registerPrivacyArea(liveArea);
+registerPrivacyArea(ordersArea);

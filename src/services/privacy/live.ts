@@ -1,0 +1,44 @@
+/**
+ * Live shopping: sessions the user hosted, their holds (D1), and what each session's Durable Object keeps
+ * about them (chat messages, holds), found through `live_participants`. Erasure asks every such object to
+ * erase the user's chat and unlink their holds, then forgets the participation. Hosted sessions and D1
+ * holds stay as accounting records, pointing at the anonymised account.
+ */
+import { eq } from 'drizzle-orm';
+import { createDb } from '../../db/client';
+import { holds, liveParticipants, liveSessions } from '../../db/schema';
+import { liveStub, unwrap } from '../live-sessions';
+import type { PrivacyArea } from '../privacy';
+
+async function participations(env: Env, userId: string) {
+  return createDb(env.DB).select().from(liveParticipants).where(eq(liveParticipants.userId, userId));
+}
+
+export const liveArea: PrivacyArea = {
+  name: 'live',
+  async export(env, userId) {
+    const db = createDb(env.DB);
+    const [hosted, myHolds] = await db.batch([
+      db.select().from(liveSessions).where(eq(liveSessions.creatorId, userId)),
+      db.select().from(holds).where(eq(holds.userId, userId)),
+    ]);
+    const sessions = await Promise.all(
+      (await participations(env, userId)).map(async (p) => ({
+        sessionId: p.sessionId,
+        firstSeenAt: p.firstSeenAt,
+        stored: unwrap(await liveStub(env, p.sessionId).exportUser(userId)),
+      })),
+    );
+    return { hostedSessions: hosted, holds: myHolds, participation: sessions };
+  },
+  async erase(env, userId) {
+    const rows = await participations(env, userId);
+    let messages = 0;
+    for (const p of rows) {
+      const erased = unwrap(await liveStub(env, p.sessionId).eraseUser(userId)) as { messages?: number };
+      messages += erased.messages ?? 0;
+    }
+    await createDb(env.DB).delete(liveParticipants).where(eq(liveParticipants.userId, userId));
+    return { sessions: rows.length, chatMessages: messages };
+  },
+};

@@ -1,0 +1,55 @@
+/**
+ * Orders, payments, the cart and stored idempotent responses. Orders stay for accounting with the buyer
+ * removed (`userId` null; line items name products, not people); the cart and the replayable responses
+ * (which may echo personal data) are deleted. Payment client secrets are never exported.
+ */
+import { eq, inArray } from 'drizzle-orm';
+import { createDb } from '../../db/client';
+import { carts, idempotencyKeys, orderItems, orders, payments } from '../../db/schema';
+import type { PrivacyArea } from '../privacy';
+
+export const ordersArea: PrivacyArea = {
+  name: 'orders',
+  async export(env, userId) {
+    const db = createDb(env.DB);
+    const [mine, cart] = await db.batch([
+      db.select().from(orders).where(eq(orders.userId, userId)),
+      db.select().from(carts).where(eq(carts.userId, userId)),
+    ]);
+    const ids = mine.map((o) => o.id);
+    const [items, pays] = ids.length
+      ? await db.batch([
+          db.select().from(orderItems).where(inArray(orderItems.orderId, ids)),
+          db
+            .select({
+              id: payments.id,
+              orderId: payments.orderId,
+              provider: payments.provider,
+              amount: payments.amount,
+              currency: payments.currency,
+              status: payments.status,
+              createdAt: payments.createdAt,
+            })
+            .from(payments)
+            .where(inArray(payments.orderId, ids)),
+        ])
+      : [[], []];
+    return {
+      orders: mine.map(({ transitionToken: _t, ...o }) => ({
+        ...o,
+        items: items.filter((i) => i.orderId === o.id),
+        payments: pays.filter((p) => p.orderId === o.id),
+      })),
+      cart: cart[0] ?? null,
+    };
+  },
+  async erase(env, userId) {
+    const db = createDb(env.DB);
+    const [o, c, k] = await db.batch([
+      db.update(orders).set({ userId: null }).where(eq(orders.userId, userId)).returning({ id: orders.id }),
+      db.delete(carts).where(eq(carts.userId, userId)).returning({ id: carts.userId }),
+      db.delete(idempotencyKeys).where(eq(idempotencyKeys.scope, userId)).returning({ key: idempotencyKeys.key }),
+    ]);
+    return { ordersAnonymised: o.length, carts: c.length, idempotentResponses: k.length };
+  },
+};

@@ -1,0 +1,104 @@
+import { env } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { newId } from '../../src/lib/ids';
+import { liveStub } from '../../src/services/live-sessions';
+import { call, expectProblem } from '../helpers/http';
+import { liveShow } from '../helpers/live';
+import { eventually, expectStockConsistent, order, pay, stockOf } from '../helpers/orders';
+import { signUp } from '../helpers/users';
+
+async function hold(sessionId: string, token: string, productId: string, quantity = 1) {
+  const res = await call('POST', `/v1/live-sessions/${sessionId}/holds`, { token, body: { productId, quantity } });
+  if (res.status !== 201) throw new Error(`hold failed ${res.status} ${res.text}`);
+  return res.json.id as string;
+}
+
+async function setup(stock = 5, quantity = 2) {
+  const show = await liveShow({ variants: [{ price: 3000, stock }] });
+  const viewer = await signUp();
+  const holdId = await hold(show.id, viewer.token, show.product.id, quantity);
+  return { show, viewer, holdId, variantId: show.product.variantIds[0] as string };
+}
+
+describe('POST /v1/orders {holdId}', () => {
+  it('turns my hold into an order that keeps the held units (no second reservation)', async () => {
+    const { show, viewer, holdId, variantId } = await setup();
+    expect(await stockOf(variantId)).toEqual({ onHand: 5, reserved: 2 });
+    // A flash-sale / live price written through to D1 is what the order charges.
+    await env.DB.prepare('update variants set price = 2500 where id = ?').bind(variantId).run();
+    const key = crypto.randomUUID();
+    const res = await order(viewer.token, { holdId, shareCode: 'live-share' }, key);
+    expect(res.status).toBe(201);
+    expect(res.json).toMatchObject({
+      status: 'pending_payment',
+      holdId,
+      liveSessionId: show.id,
+      shareCode: 'live-share',
+      total: { amount: 5000, currency: 'USD' },
+      items: [{ variantId, quantity: 2, unitPrice: { amount: 2500 } }],
+    });
+    expect(await stockOf(variantId)).toEqual({ onHand: 5, reserved: 2 });
+    const row = await env.DB.prepare('select status, order_id from holds where id = ?').bind(holdId).first();
+    expect(row).toEqual({ status: 'converted', order_id: res.json.id });
+
+    const replay = await order(viewer.token, { holdId, shareCode: 'live-share' }, key);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.json.id).toBe(res.json.id);
+    expectProblem(await order(viewer.token, { holdId }), 409);
+    await expectStockConsistent(variantId, 5);
+
+    // The order owns the units now: paying sells them, and nothing is left reserved.
+    await pay(viewer.token, res.json.id, { testOutcome: 'succeeded' });
+    await eventually(
+      () => stockOf(variantId),
+      (s) => s.onHand === 3,
+    );
+    expect(await stockOf(variantId)).toEqual({ onHand: 3, reserved: 0 });
+  });
+
+  it('cancelling an order from a hold releases the held units once', async () => {
+    const { viewer, holdId, variantId } = await setup();
+    const { json } = await order(viewer.token, { holdId });
+    await Promise.all(
+      Array.from({ length: 5 }, () => call('POST', `/v1/orders/${json.id}/cancel`, { token: viewer.token })),
+    );
+    expect(await stockOf(variantId)).toEqual({ onHand: 5, reserved: 0 });
+  });
+
+  it("answers 404 for someone else's or an unknown hold, 410 for a released or expired one", async () => {
+    const { show, viewer, holdId, variantId } = await setup();
+    const stranger = await signUp();
+    expectProblem(await order(stranger.token, { holdId }), 404);
+    expectProblem(await order(viewer.token, { holdId: newId('hold') }), 404);
+    await call('DELETE', `/v1/live-sessions/${show.id}/holds/${holdId}`, { token: viewer.token });
+    expect(expectProblem(await order(viewer.token, { holdId }), 410).code).toBe('gone');
+    // Past its expiry (the alarm has not run yet): the session object expires it and the order is refused.
+    const late = await hold(show.id, viewer.token, show.product.id, 1);
+    await env.DB.prepare('update holds set expires_at = 1 where id = ?').bind(late).run();
+    const { runInDurableObject } = await import('cloudflare:test');
+    await runInDurableObject(liveStub(env, show.id), (_, state) =>
+      state.storage.sql.exec('update holds set expires_at = 1 where id = ?', late),
+    );
+    expectProblem(await order(viewer.token, { holdId: late }), 410);
+    expect(await stockOf(variantId)).toEqual({ onHand: 5, reserved: 0 });
+    expectProblem(await order(viewer.token, { holdId: 'hld_bad' }), 400);
+  });
+
+  it('completes an order whose hold was converted by an attempt that died before writing it', async () => {
+    const { show, viewer, holdId, variantId } = await setup();
+    const orphan = newId('order');
+    await liveStub(env, show.id).convertHold({ holdId, userId: viewer.id, orderId: orphan });
+    const res = await order(viewer.token, { holdId });
+    expect(res.status).toBe(201);
+    expect(res.json.id).toBe(orphan);
+    await expectStockConsistent(variantId, 5);
+  });
+
+  it('one hold, many concurrent orders with different keys: exactly one order', async () => {
+    const { viewer, holdId, variantId } = await setup();
+    const results = await Promise.all(Array.from({ length: 10 }, () => order(viewer.token, { holdId })));
+    expect(results.filter((r) => r.status === 201)).toHaveLength(1);
+    expect(results.every((r) => r.status === 201 || r.status === 409)).toBe(true);
+    await expectStockConsistent(variantId, 5);
+  });
+});

@@ -1,0 +1,210 @@
+import { env } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { SoftwareAuthenticator } from '../helpers/authenticator';
+import { insertProduct } from '../helpers/catalog';
+import { call, expectProblem } from '../helpers/http';
+import { connectAs, liveShow } from '../helpers/live';
+import { order } from '../helpers/orders';
+import { createPost, insertPaidOrder } from '../helpers/social';
+import { signUp, signUpAdmin } from '../helpers/users';
+
+const PASSWORD = 'correct-horse-battery';
+
+/** A shopper with a record in every store: profile, consents, sessions, passkey, social, purchases, live chat and a hold. */
+async function busyShopper() {
+  const show = await liveShow({ variants: [{ price: 1000, stock: 5 }] });
+  const creatorPost = await createPost(show.host.token, { productIds: [show.product.id] });
+  const sam = await signUp();
+  await call('PATCH', '/v1/me', {
+    token: sam.token,
+    body: { preferences: { locale: 'fr-FR', consents: { personalization: false, marketing: false, doNotSell: true } } },
+  });
+  const options = await call('POST', '/v1/auth/passkeys/register/options', { token: sam.token });
+  const response = await new SoftwareAuthenticator().create(options.json);
+  await call('POST', '/v1/auth/passkeys/register/verify', { token: sam.token, body: { response } });
+  await call('POST', `/v1/users/${show.host.id}/follow`, { token: sam.token });
+  await call('POST', `/v1/posts/${creatorPost.id}/likes`, { token: sam.token });
+  await call('POST', `/v1/posts/${creatorPost.id}/comments`, { token: sam.token, body: { text: 'Love it' } });
+  await insertPaidOrder(sam.id, [{ productId: show.product.id }]);
+  const review = await call('POST', `/v1/products/${show.product.id}/reviews`, {
+    token: sam.token,
+    body: { rating: 5, text: 'Great' },
+  });
+  expect(review.status).toBe(201);
+  const ownPost = await createPost(sam.token, { text: 'my haul', productIds: [show.product.id] });
+  const hold = await call('POST', `/v1/live-sessions/${show.id}/holds`, {
+    token: sam.token,
+    body: { productId: show.product.id, quantity: 1 },
+  });
+  expect(hold.status).toBe(201);
+  const viewer = await connectAs(show.id, sam.token);
+  viewer.send({ type: 'chat', text: 'is it waterproof? call me at 555-0100' });
+  expect((await viewer.next('chat')).message.text).toContain('waterproof');
+  viewer.ws.close();
+  const placed = await order(sam.token, { items: [{ productId: show.product.id, quantity: 1 }] });
+  expect(placed.status).toBe(201);
+  await call('PUT', '/v1/cart', { token: sam.token, body: { items: [{ productId: show.product.id, quantity: 2 }] } });
+  return { show, creatorPost, ownPost, sam, orderId: placed.json.id as string };
+}
+
+describe('GET /v1/me/export', () => {
+  it('holds every personal record, from D1 and the live session object, and no secrets', async () => {
+    const { show, creatorPost, ownPost, sam, orderId } = await busyShopper();
+    const res = await call('GET', '/v1/me/export', { token: sam.token });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toContain('no-store');
+    expect(res.headers.get('content-disposition')).toContain('attachment');
+    const { account, social, discovery, live, orders } = res.json.areas;
+    expect(orders.orders.map((o: { id: string }) => o.id)).toEqual([orderId]);
+    expect(orders.orders[0].items[0].productId).toBe(show.product.id);
+    expect(orders.cart.items).toEqual([{ productId: show.product.id, quantity: 2 }]);
+    expect(account.profile).toMatchObject({
+      id: sam.id,
+      email: sam.email,
+      preferences: { locale: 'fr-FR', consents: { personalization: false, marketing: false, doNotSell: true } },
+    });
+    expect(account.sessions.length).toBeGreaterThan(0);
+    expect(account.passkeys).toHaveLength(1);
+    expect(account.securityEvents.map((e: { type: string }) => e.type)).toContain('passkey.registered');
+    expect(social.following).toEqual([{ userId: show.host.id, createdAt: expect.any(String) }]);
+    expect(social.likes[0].postId).toBe(creatorPost.id);
+    expect(social.comments[0].text).toBe('Love it');
+    expect(social.reviews[0]).toMatchObject({ rating: 5, text: 'Great' });
+    expect(social.posts[0].id).toBe(ownPost.id);
+    expect(discovery.purchases[0].productId).toBe(show.product.id);
+    expect(live.holds).toHaveLength(1);
+    expect(live.participation[0].sessionId).toBe(show.id);
+    expect(live.participation[0].stored.chat[0].text).toContain('waterproof');
+    // Times follow the API's convention.
+    expect(account.profile.createdAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+    for (const secret of [
+      'passwordHash',
+      'password_hash',
+      'tokenHash',
+      'publicKey',
+      'clientSecret',
+      'transitionToken',
+      PASSWORD,
+      sam.refreshToken,
+    ]) {
+      expect(res.text).not.toContain(secret);
+    }
+  });
+
+  it('needs a token and exports only my own records', async () => {
+    expectProblem(await call('GET', '/v1/me/export'), 401);
+    const { sam } = await busyShopper();
+    const other = await signUp();
+    const res = await call('GET', '/v1/me/export', { token: other.token });
+    expect(res.json.userId).toBe(other.id);
+    expect(res.text).not.toContain(sam.id);
+    expect(res.json.areas.social.comments).toEqual([]);
+  });
+});
+
+describe('DELETE /v1/me (erasure)', () => {
+  it('removes or anonymises personal data everywhere and stops every token at once', async () => {
+    const { show, creatorPost, sam, orderId } = await busyShopper();
+    const before = await call('GET', `/v1/posts/${creatorPost.id}`);
+    expect(before.json).toMatchObject({ likes: 1, comments: 1 });
+
+    expect((await call('DELETE', '/v1/me', { token: sam.token })).status).toBe(204);
+
+    // Tokens and credentials.
+    expectProblem(await call('GET', '/v1/me', { token: sam.token }), 401);
+    expectProblem(await call('POST', '/v1/auth/refresh', { body: { refreshToken: sam.refreshToken } }), 401);
+    expectProblem(await call('POST', '/v1/auth/login', { body: { email: sam.email, password: PASSWORD } }), 401);
+    // The email is free again.
+    expect((await signUp('shopper', { email: sam.email })).id).not.toBe(sam.id);
+
+    // D1: the account row is anonymised, credentials gone, content deleted, counts recomputed.
+    const user = await env.DB.prepare('SELECT email, display_name, preferences FROM users WHERE id = ?')
+      .bind(sam.id)
+      .first();
+    expect(user).toEqual({ email: `erased-${sam.id}@erased.invalid`, display_name: 'Deleted user', preferences: '{}' });
+    for (const table of ['auth_sessions', 'refresh_tokens', 'passkeys', 'post_likes', 'live_participants']) {
+      const row = await env.DB.prepare(`SELECT count(*) AS n FROM ${table} WHERE user_id = ?`).bind(sam.id).first();
+      expect(row, table).toEqual({ n: 0 });
+    }
+    for (const [table, column] of [
+      ['comments', 'author_id'],
+      ['reviews', 'author_id'],
+      ['posts', 'author_id'],
+      ['follows', 'follower_id'],
+    ]) {
+      const row = await env.DB.prepare(`SELECT count(*) AS n FROM ${table} WHERE ${column} = ?`).bind(sam.id).first();
+      expect(row, table).toEqual({ n: 0 });
+    }
+    // Orders stay for accounting, without the buyer; the cart and stored responses are gone.
+    expect(await env.DB.prepare('SELECT user_id FROM orders WHERE id = ?').bind(orderId).first()).toEqual({
+      user_id: null,
+    });
+    expect(await env.DB.prepare('SELECT count(*) AS n FROM carts WHERE user_id = ?').bind(sam.id).first()).toEqual({
+      n: 0,
+    });
+    expect(
+      await env.DB.prepare('SELECT count(*) AS n FROM idempotency_keys WHERE scope = ?').bind(sam.id).first(),
+    ).toEqual({ n: 0 });
+    const purchase = await env.DB.prepare('SELECT user_id FROM purchases WHERE product_id = ?')
+      .bind(show.product.id)
+      .first();
+    expect(purchase).toEqual({ user_id: null });
+    const after = await call('GET', `/v1/posts/${creatorPost.id}`);
+    expect(after.json).toMatchObject({ likes: 0, comments: 0 });
+    const stats = await env.DB.prepare('SELECT review_count FROM product_stats WHERE product_id = ?')
+      .bind(show.product.id)
+      .first();
+    expect(stats).toEqual({ review_count: 0 });
+
+    // The live session object: chat redacted in the replay, no trace of the user.
+    const replay = await call('GET', `/v1/live-sessions/${show.id}/replay`);
+    expect(replay.text).not.toContain('waterproof');
+    expect(replay.text).not.toContain(sam.id);
+
+    // Audited, without personal data.
+    const admin = await signUpAdmin();
+    const audit = await call('GET', `/v1/admin/audit?type=account.erased&userId=${sam.id}`, { token: admin.token });
+    expect(audit.json.data).toHaveLength(1);
+    expect(audit.text).not.toContain(sam.email);
+  });
+
+  it("purges cached product cards that show an erased creator's name", async () => {
+    const creator = await signUp('creator');
+    await call('PATCH', '/v1/me', { token: creator.token, body: { displayName: 'Cara Rivers' } });
+    const product = await insertProduct({ creatorId: creator.id });
+    const cached = await call('GET', `/v1/products/${product.id}`);
+    expect(cached.json.creator.displayName).toBe('Cara Rivers');
+    await call('GET', `/v1/products/${product.id}`); // now served from cache
+    expect((await call('DELETE', '/v1/me', { token: creator.token })).status).toBe(204);
+    const card = await call('GET', `/v1/products/${product.id}`);
+    expect(card.status).toBe(200);
+    expect(card.json.creator.displayName).toBe('Deleted user');
+    expect(card.text).not.toContain('Cara Rivers');
+  });
+
+  it('needs a recent sign-in: an old session gets 403 and must sign in again', async () => {
+    const { token, email } = await signUp();
+    await env.DB.prepare(
+      'UPDATE auth_sessions SET created_at = created_at - 3600000 WHERE user_id = (SELECT id FROM users WHERE email = ?)',
+    )
+      .bind(email)
+      .run();
+    expectProblem(await call('DELETE', '/v1/me', { token }), 403);
+    expect((await call('GET', '/v1/me', { token })).status).toBe(200);
+    const fresh = await call('POST', '/v1/auth/login', { body: { email, password: PASSWORD } });
+    expect((await call('DELETE', '/v1/me', { token: fresh.json.accessToken })).status).toBe(204);
+    expectProblem(await call('DELETE', '/v1/me'), 401);
+  });
+
+  it('admins can erase a non-admin account; others cannot', async () => {
+    const admin = await signUpAdmin();
+    const victim = await signUp();
+    const shopper = await signUp();
+    expectProblem(await call('DELETE', `/v1/admin/users/${victim.id}`, { token: shopper.token }), 403);
+    expectProblem(await call('DELETE', `/v1/admin/users/${victim.id}`), 401);
+    expectProblem(await call('DELETE', '/v1/admin/users/usr_01jd3v8m2k9q4x7n5b6c8d0e1f', { token: admin.token }), 404);
+    expectProblem(await call('DELETE', `/v1/admin/users/${admin.id}`, { token: admin.token }), 403);
+    expect((await call('DELETE', `/v1/admin/users/${victim.id}`, { token: admin.token })).status).toBe(204);
+    expectProblem(await call('GET', '/v1/me', { token: victim.token }), 401);
+  });
+});
