@@ -20,12 +20,6 @@ function searchTerms(products, count) {
   return [...words].slice(0, count);
 }
 
-/** True when the catalog has products (the seed has run). Throws if the catalog routes are missing. */
-export async function catalogHasProducts(base) {
-  const page = await getJson(base, '/v1/products?limit=1');
-  return page.data.length > 0;
-}
-
 async function allProductIds(base) {
   const ids = [];
   let cursor = null;

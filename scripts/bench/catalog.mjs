@@ -4,7 +4,7 @@
 // Ports: BENCH_PORT (default 8810) for Miniflare, BENCH_DEV_PORT / BENCH_DEV_INSPECTOR_PORT (8811 / 9311).
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
-import { catalogHasProducts, discoverTargets } from './catalog-targets.mjs';
+import { discoverTargets } from './catalog-targets.mjs';
 import {
   allPassed,
   applyMigrations,
@@ -38,23 +38,19 @@ const goals = {
 const started = Date.now();
 const step = (text) => process.stderr.write(`▶ [${Math.round((Date.now() - started) / 1000)} s] ${text}\n`);
 
+/** The demo seed into the benchmark's own database; idempotent, and quick when it has already run. */
 function seed() {
-  step(`seeding the benchmark's own database (${benchStateDir})`);
+  step(`seeding the benchmark's own database (${benchStateDir}) unless already seeded`);
   const result = spawnSync(process.execPath, ['scripts/seed.mjs', '--persist-to', benchStateDir], {
     cwd: root,
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', process.stderr, process.stderr], // stdout is the Markdown report
   });
   if (result.status !== 0) throw new Error('the seed failed');
 }
 
 async function miniflareRun() {
-  let server = await startMiniflareServer({ port, build: false });
+  const server = await startMiniflareServer({ port, build: false });
   try {
-    if (!(await catalogHasProducts(server.url))) {
-      await server.dispose();
-      seed();
-      server = await startMiniflareServer({ port, build: false });
-    }
     const targets = await discoverTargets(server.url);
     step(`Miniflare on ${server.url} (workerd pid ${server.cpuPids.join(', ')})`);
     const result = await runComparison({ server, targets });
@@ -84,6 +80,7 @@ step('building the production bundle (wrangler deploy --dry-run --outdir dist)')
 const bundle = measureBundle();
 step('applying migrations to the benchmark database');
 applyMigrations();
+seed();
 const { result, targets } = await miniflareRun();
 const dev = await wranglerDevRun(targets);
 
