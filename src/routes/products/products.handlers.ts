@@ -31,8 +31,10 @@ async function freshCard(c: Context<AppEnv>, id: string) {
 
 export const listHandler: RouteHandler<typeof list, AppEnv> = async (c) => {
   const query = c.req.valid('query');
+  // The raw query string is the cache key: equal strings are equal queries (validated above).
   const url = c.req.url;
-  const key = url.slice(url.indexOf('?') >>> 0);
+  const queryStart = url.indexOf('?');
+  const key = queryStart === -1 ? '' : url.slice(queryStart);
   const cached = getListPage(key);
   if (cached) return sendCached(c, cached.body, cached.etag);
   const startedAt = currentListGeneration();
