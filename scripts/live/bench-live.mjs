@@ -53,7 +53,9 @@ async function measure({ kind, wsUrl, count, serverPids, send }) {
   const before = rssKiB(serverPids);
   const procs = [viewerProcess(), viewerProcess()];
   const connectStart = Date.now();
-  procs.forEach((p, i) => p.child.send({ type: 'connect', kind, url: wsUrl, count: Math.floor(count / 2) + (i ? count % 2 : 0) }));
+  for (const [i, p] of procs.entries()) {
+    p.child.send({ type: 'connect', kind, url: wsUrl, count: Math.floor(count / 2) + (i ? count % 2 : 0) });
+  }
   await Promise.all(procs.map((p) => p.next('ready')));
   const connectMs = Date.now() - connectStart;
   await sleep(1000);
@@ -154,17 +156,26 @@ try {
 
 const ms = (v) => (v === undefined ? 'n/a' : v.toFixed(1));
 const ratio = (a, b) => (b > 0 ? `${(a / b).toFixed(2)}×` : 'n/a');
-console.log(`\n## bench:live — ${updates} host updates ${intervalMs} ms apart (after ${warmup} warm-up), ${new Date().toISOString()}\n`);
-console.log('| viewers | server | latency p50 / p95 / p99 / max (ms) | last viewer p50 / p95 / max (ms) | lost | out of order | memory / viewer | host request p50 | connect all |');
+console.log(
+  `\n## bench:live — ${updates} host updates ${intervalMs} ms apart (after ${warmup} warm-up), ${new Date().toISOString()}\n`,
+);
+console.log(
+  '| viewers | server | latency p50 / p95 / p99 / max (ms) | last viewer p50 / p95 / max (ms) | lost | out of order | memory / viewer | host request p50 | connect all |',
+);
 console.log('|---|---|---|---|---|---|---|---|---|');
 for (const { count, ours, theirs } of results) {
-  for (const [name, r] of [['Durable Object (workerd)', ours], ['Socket.IO room (Node)', theirs]]) {
+  for (const [name, r] of [
+    ['Durable Object (workerd)', ours],
+    ['Socket.IO room (Node)', theirs],
+  ]) {
     console.log(
       `| ${count} | ${name} | ${ms(r.p50)} / ${ms(r.p95)} / ${ms(r.p99)} / ${ms(r.max)} | ${ms(r.lastP50)} / ${ms(r.lastP95)} / ${ms(r.lastMax)} | ${r.lost} | ${r.outOfOrder} | ${r.memoryPerViewerKiB.toFixed(1)} KiB | ${ms(r.ackP50)} ms | ${r.connectMs} ms |`,
     );
   }
 }
-console.log('\n| viewers | last-viewer p95 ours ÷ Socket.IO (target ≤ 1.0×) | latency p95 ratio | memory / viewer (target ≤ 30 KB) | zero lost & reordered |');
+console.log(
+  '\n| viewers | last-viewer p95 ours ÷ Socket.IO (target ≤ 1.0×) | latency p95 ratio | memory / viewer (target ≤ 30 KB) | zero lost & reordered |',
+);
 console.log('|---|---|---|---|---|');
 for (const { count, ours, theirs } of results) {
   const clean = ours.lost === 0 && ours.outOfOrder === 0;

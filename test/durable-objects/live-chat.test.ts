@@ -139,4 +139,3 @@ describe('privacy (exportUser / eraseUser)', () => {
     expect(chat.event.message).toMatchObject({ userId: null, text: '', displayName: 'Deleted user' });
   });
 });
-
