@@ -216,6 +216,7 @@ export class LiveSession extends DurableObject<Env> {
     return this.mutate('privacy.erase', async () => {
       const id = rpc.parseInput(rpc.UserIdInput, userId);
       const messages = eraseChat(this.core, id);
+      this.core.invalidateSnapshot();
       const holds = this.core.store.run('update holds set user_id = null where user_id = ?', id);
       return { messages, holds };
     });

@@ -152,7 +152,27 @@ export class SessionCore {
     };
   }
 
+  private cached: { seq: number; builtAt: number; state: SessionState } | undefined;
+
+  /**
+   * The session as a snapshot, cached per seq (a crowd joining at once costs one build, not one per viewer);
+   * the viewer count in it may be up to a second old — `viewers` frames follow.
+   */
   snapshotState(): SessionState {
+    const seq = this.current().seq;
+    const now = Date.now();
+    if (this.cached?.seq !== seq || now - this.cached.builtAt > 1000) {
+      this.cached = { seq, builtAt: now, state: this.buildSnapshot() };
+    }
+    return this.cached.state;
+  }
+
+  /** For changes that rewrite history without a new event (erasure). */
+  invalidateSnapshot() {
+    this.cached = undefined;
+  }
+
+  private buildSnapshot(): SessionState {
     const s = this.current();
     const currency = s.currency;
     return {
