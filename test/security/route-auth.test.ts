@@ -37,6 +37,8 @@ const PUBLIC_WRITES = new Set([
   'passkeys.loginOptions',
   'passkeys.loginVerify',
   'webhooks.payments',
+  // Anonymous viewers' video events (view, progress, product tap); per-address write limits apply.
+  'videos.recordEvents',
 ]);
 
 describe('authorization on every route', () => {
