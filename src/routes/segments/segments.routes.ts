@@ -1,4 +1,4 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { requireRole } from '../../lib/auth';
 import { bearerSecurity, jsonBody, jsonContent, problems } from '../../lib/openapi';
 import { Page, PageQuery } from '../../lib/pagination';
