@@ -172,6 +172,8 @@ describe('DELETE /v1/me (erasure)', () => {
     const creator = await signUp('creator');
     await call('PATCH', '/v1/me', { token: creator.token, body: { displayName: 'Cara Rivers' } });
     const product = await insertProduct({ creatorId: creator.id });
+    const exported = await call('GET', '/v1/me/export', { token: creator.token });
+    expect(exported.json.areas.catalog.products.map((p: { id: string }) => p.id)).toEqual([product.id]);
     const cached = await call('GET', `/v1/products/${product.id}`);
     expect(cached.json.creator.displayName).toBe('Cara Rivers');
     await call('GET', `/v1/products/${product.id}`); // now served from cache
