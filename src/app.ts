@@ -23,6 +23,7 @@ import { auditRouter } from './routes/audit';
 import { authRouter } from './routes/auth';
 import { cartRouter } from './routes/cart';
 import { categoriesRouter } from './routes/categories';
+import { feedRouter } from './routes/feed';
 import { healthRouter } from './routes/health';
 import { liveSessionsRouter } from './routes/live-sessions';
 import { meRouter } from './routes/me';
@@ -34,7 +35,9 @@ import { privacyRouter } from './routes/privacy';
 import { productsRouter } from './routes/products';
 import { reviewsRouter } from './routes/reviews';
 import { sessionsRouter } from './routes/sessions';
+import { sharesRouter } from './routes/shares';
 import { usersRouter } from './routes/users';
+import { videosRouter } from './routes/videos';
 import { webhooksRouter } from './routes/webhooks';
 import './services/privacy/index';
 import './services/subscribers';
@@ -87,6 +90,9 @@ export function createApp() {
     .route('/', postsRouter)
     .route('/', reviewsRouter)
     .route('/', moderationRouter)
+    .route('/', sharesRouter)
+    .route('/', videosRouter)
+    .route('/', feedRouter)
     .route('/', liveSessionsRouter)
     .route('/', passkeysRouter)
     .route('/', privacyRouter)

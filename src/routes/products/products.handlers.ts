@@ -24,7 +24,7 @@ function events(c: Context<AppEnv>) {
 }
 
 async function freshCard(c: Context<AppEnv>, id: string) {
-  const card = await buildProductCard(createDb(c.env.DB), id);
+  const card = await buildProductCard(c.env, createDb(c.env.DB), id);
   if (!card) throw new ApiError('not_found', 'Product not found');
   return card;
 }
