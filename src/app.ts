@@ -121,7 +121,11 @@ export function createApp() {
   // Static assets are normally served before the Worker runs; this route covers runtimes that route
   // every request to the Worker first (Miniflare's Node API in benchmarks).
   app.get('/docs/:asset{.+}', (c) => c.env.ASSETS.fetch(c.req.raw));
-  app.get('/docs', Scalar({ url: '/openapi.json', cdn: '/docs/scalar.js', pageTitle: 'Showroom API' }));
+  // No web fonts from fonts.scalar.com either: the page makes no request beyond this Worker.
+  app.get(
+    '/docs',
+    Scalar({ url: '/openapi.json', cdn: '/docs/scalar.js', pageTitle: 'Showroom API', withDefaultFonts: false }),
+  );
 
   app.notFound((c) =>
     problemResponse(new ApiError('not_found', `No route for ${c.req.method} ${c.req.path}`), c.get('requestId')),

@@ -9,9 +9,9 @@ import { unstable_getMiniflareWorkerOptions } from 'wrangler';
 const root = join(import.meta.dirname, '..', '..');
 const env = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false' };
 
-/** Bundles the Worker exactly as `wrangler deploy` would, into dist/. */
-export function buildBundle() {
-  const result = spawnSync('npx', ['wrangler', 'deploy', '--dry-run', '--outdir', 'dist'], {
+/** Bundles the Worker exactly as `wrangler deploy` would, into dist/ (`extraArgs`, e.g. `--metafile <file>`). */
+export function buildBundle(extraArgs = []) {
+  const result = spawnSync('npx', ['wrangler', 'deploy', '--dry-run', '--outdir', 'dist', ...extraArgs], {
     cwd: root,
     env,
     encoding: 'utf8',
