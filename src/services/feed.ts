@@ -22,6 +22,10 @@ import { allowsPersonalization, type RequestContext } from './personalization';
 
 const SNAPSHOT_TTL_SECONDS = 1800;
 
+/** Keys carry the viewer, so a privacy erasure can find and delete a user's snapshots by prefix. */
+export const snapshotKeyPrefix = (viewerId: string | null) => `feed:${viewerId ?? 'anon'}:`;
+const snapshotKey = (viewerId: string | null, id: string) => `${snapshotKeyPrefix(viewerId)}${id}`;
+
 export interface FeedRequest {
   auth: AuthContext | undefined;
   context: RequestContext;
@@ -40,18 +44,22 @@ async function rank(env: Env, db: Db, req: FeedRequest, now: number): Promise<Ra
   const ttl = rankingTtlMs(env);
   const entry: RankingEntry = { snapshotId: crypto.randomUUID(), viewer, personalized, items, expiresAt: now + ttl };
   const stored: Omit<RankingEntry, 'expiresAt' | 'snapshotId'> = { viewer, personalized, items };
-  await env.FEED_SNAPSHOTS.put(`feed:${entry.snapshotId}`, JSON.stringify(stored), {
+  await env.FEED_SNAPSHOTS.put(snapshotKey(viewer, entry.snapshotId), JSON.stringify(stored), {
     expirationTtl: SNAPSHOT_TTL_SECONDS,
   });
   rememberRanking(key, entry, ttl);
   return entry;
 }
 
-async function snapshotFor(env: Env, id: unknown): Promise<Omit<RankingEntry, 'expiresAt' | 'snapshotId'> | null> {
+async function snapshotFor(
+  env: Env,
+  viewer: string | null,
+  id: unknown,
+): Promise<Omit<RankingEntry, 'expiresAt' | 'snapshotId'> | null> {
   if (typeof id !== 'string' || !/^[0-9a-f-]{36}$/.test(id)) return null;
   const remembered = rememberedSnapshot(id);
   if (remembered) return remembered;
-  const stored = await env.FEED_SNAPSHOTS.get(`feed:${id}`);
+  const stored = await env.FEED_SNAPSHOTS.get(snapshotKey(viewer, id));
   return stored ? JSON.parse(stored) : null;
 }
 
@@ -65,7 +73,7 @@ export async function getFeed(env: Env, db: Db, req: FeedRequest) {
   let ranked: { page: Ranked[]; nextCursor: string | null; personalized: boolean };
   if (req.cursor) {
     const [id, offset] = decodeCursor(req.cursor, 2) ?? [];
-    const snapshot = await snapshotFor(env, id);
+    const snapshot = await snapshotFor(env, req.auth?.userId ?? null, id);
     if (!snapshot || snapshot.viewer !== (req.auth?.userId ?? null) || typeof offset !== 'number' || offset < 0) {
       throw new ApiError('bad_request', 'This cursor has expired or is not yours; start again from the first page', {
         errors: [{ path: 'cursor', message: 'unknown or expired feed cursor' }],

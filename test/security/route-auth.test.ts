@@ -37,7 +37,7 @@ const PUBLIC_WRITES = new Set([
   'passkeys.loginOptions',
   'passkeys.loginVerify',
   'webhooks.payments',
-  // Anonymous viewers' video events (view, progress, product tap); per-address write limits apply.
+  // Anonymous viewers report video views and product taps (batched, per-address write limit applies).
   'videos.recordEvents',
 ]);
 
