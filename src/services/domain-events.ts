@@ -19,7 +19,11 @@ export type DomainEvent =
       /** Set when a live session made the change and already told its own viewers. */
       liveSessionId?: string;
     }
-  | { type: 'order.created' | 'order.paid' | 'order.cancelled'; orderId: string; userId: string | null }
+  | {
+      type: 'order.created' | 'order.paid' | 'order.cancelled' | 'order.refunded';
+      orderId: string;
+      userId: string | null;
+    }
   /** A product's social aggregates (rating, review count, likes) changed: cached cards should refresh. */
   | { type: 'product.stats_changed'; productIds: string[] };
 

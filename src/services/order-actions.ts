@@ -22,6 +22,7 @@ async function apply(
   const { order, productIds } = result;
   if (t.to === 'cancelled') await emitDomainEvent({ type: 'order.cancelled', orderId, userId: order.userId }, ctx);
   if (t.to === 'paid') await emitDomainEvent({ type: 'order.paid', orderId, userId: order.userId }, ctx);
+  if (t.to === 'refunded') await emitDomainEvent({ type: 'order.refunded', orderId, userId: order.userId }, ctx);
   if (productIds.length > 0) await emitDomainEvent({ type: 'stock.changed', productIds, reason: t.reason }, ctx);
   return order;
 }
