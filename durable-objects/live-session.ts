@@ -17,6 +17,7 @@ import { startFlashSale, updateProduct } from './live/host';
 import { endSession, runDue, startSession, storeSummary } from './live/lifecycle';
 import * as rpc from './live/rpc-schemas';
 import { Coalescer, Limits, parseFrame, resume, send } from './live/sockets';
+import type { HoldRow } from './live/store';
 import { PING_FRAME, PONG_FRAME } from './live-session.protocol';
 
 export class LiveSession extends DurableObject<Env> {
@@ -183,7 +184,7 @@ export class LiveSession extends DurableObject<Env> {
     return toResult(async () => {
       const id = rpc.parseInput(rpc.UserIdInput, userId);
       const s = await this.core.session();
-      const holds = this.core.store.all('select * from holds where user_id = ? order by created_at', id);
+      const holds = this.core.store.all<HoldRow>('select * from holds where user_id = ? order by created_at', id);
       return { sessionId: s.id, chat: chatOf(this.core, id), holds };
     });
   }
@@ -201,11 +202,14 @@ export class LiveSession extends DurableObject<Env> {
     return acceptSocket(this.core, request, () => this.coalescer.viewersChanged());
   }
 
-  async webSocketMessage(ws: WebSocket, frame: string | ArrayBuffer) {
+  /**
+   * Synchronous on purpose: frames are handled to completion in arrival order (an await here would let
+   * the next frame's handler overtake this one). A socket exists only after the session was loaded.
+   */
+  webSocketMessage(ws: WebSocket, frame: string | ArrayBuffer) {
     if (!this.limits.allowFrame(ws)) return send(ws, { type: 'error', code: 'rate_limited', message: 'Slow down' });
     const message = parseFrame(ws, frame);
-    if (!message) return;
-    await this.core.session();
+    if (!message || !this.core.store.session()) return;
     switch (message.type) {
       case 'hello':
         return resume(this.core, ws, message.lastSeq, message.epoch);

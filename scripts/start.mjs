@@ -8,6 +8,9 @@ const root = join(import.meta.dirname, '..');
 const port = process.env.PORT ?? '8787';
 const inspectorPort = process.env.INSPECTOR_PORT ?? '9229';
 const env = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false' };
+// wrangler's own entry, run with this Node: unlike `npx wrangler`, signals reach it directly, so stopping
+// `npm start` (Ctrl+C or SIGTERM) stops the dev server too.
+const wrangler = join(root, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
 
 function step(title, command, args) {
   console.log(`\n▶ ${title}`);
@@ -19,13 +22,13 @@ function step(title, command, args) {
 }
 
 step('Local secrets (.dev.vars)', process.execPath, ['scripts/ensure-dev-vars.mjs']);
-step('Applying D1 migrations (local)', 'npx', ['wrangler', 'd1', 'migrations', 'apply', 'DB', '--local']);
+step('Applying D1 migrations (local)', process.execPath, [wrangler, 'd1', 'migrations', 'apply', 'DB', '--local']);
 if (existsSync(join(root, 'scripts', 'seed.mjs'))) {
   step('Seeding demo data (skipped when already seeded)', process.execPath, ['scripts/seed.mjs']);
 }
 
 console.log(`\n▶ Serving on http://localhost:${port} (docs: /docs, OpenAPI: /openapi.json)`);
-const dev = spawn('npx', ['wrangler', 'dev', '--port', port, '--inspector-port', inspectorPort], {
+const dev = spawn(process.execPath, [wrangler, 'dev', '--port', port, '--inspector-port', inspectorPort], {
   cwd: root,
   env,
   stdio: 'inherit',

@@ -23,6 +23,7 @@ import { auditRouter } from './routes/audit';
 import { authRouter } from './routes/auth';
 import { cartRouter } from './routes/cart';
 import { categoriesRouter } from './routes/categories';
+import { feedRouter } from './routes/feed';
 import { healthRouter } from './routes/health';
 import { liveSessionsRouter } from './routes/live-sessions';
 import { meRouter } from './routes/me';
@@ -34,7 +35,9 @@ import { privacyRouter } from './routes/privacy';
 import { productsRouter } from './routes/products';
 import { reviewsRouter } from './routes/reviews';
 import { sessionsRouter } from './routes/sessions';
+import { sharesRouter } from './routes/shares';
 import { usersRouter } from './routes/users';
+import { videosRouter } from './routes/videos';
 import { webhooksRouter } from './routes/webhooks';
 import './services/privacy/index';
 import './services/subscribers';
@@ -87,6 +90,9 @@ export function createApp() {
     .route('/', postsRouter)
     .route('/', reviewsRouter)
     .route('/', moderationRouter)
+    .route('/', sharesRouter)
+    .route('/', videosRouter)
+    .route('/', feedRouter)
     .route('/', liveSessionsRouter)
     .route('/', passkeysRouter)
     .route('/', privacyRouter)
@@ -115,7 +121,11 @@ export function createApp() {
   // Static assets are normally served before the Worker runs; this route covers runtimes that route
   // every request to the Worker first (Miniflare's Node API in benchmarks).
   app.get('/docs/:asset{.+}', (c) => c.env.ASSETS.fetch(c.req.raw));
-  app.get('/docs', Scalar({ url: '/openapi.json', cdn: '/docs/scalar.js', pageTitle: 'Showroom API' }));
+  // No web fonts from fonts.scalar.com either: the page makes no request beyond this Worker.
+  app.get(
+    '/docs',
+    Scalar({ url: '/openapi.json', cdn: '/docs/scalar.js', pageTitle: 'Showroom API', withDefaultFonts: false }),
+  );
 
   app.notFound((c) =>
     problemResponse(new ApiError('not_found', `No route for ${c.req.method} ${c.req.path}`), c.get('requestId')),

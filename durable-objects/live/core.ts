@@ -96,11 +96,11 @@ export class SessionCore {
   }
 
   /** Stores an event in the log with the next seq, then sends it to every socket. */
-  publish(body: EventBody): HistoryEvent {
+  publish(body: EventBody, at = Date.now()): HistoryEvent {
     const session = this.current();
     const seq = session.seq + 1;
-    const event = { ...body, epoch: session.epoch, seq, at: Date.now() } as HistoryEvent;
-    const { type, epoch: _e, seq: _s, at, ...data } = event;
+    const event = { ...body, epoch: session.epoch, seq, at } as HistoryEvent;
+    const { type, epoch: _e, seq: _s, at: _a, ...data } = event;
     this.store.run('insert into events (seq, type, at, data) values (?, ?, ?, ?)', seq, type, at, JSON.stringify(data));
     this.store.run('update session set seq = ?', seq);
     this.broadcast(event);

@@ -15,7 +15,7 @@ export async function startSession(core: SessionCore, now = Date.now()) {
   if (session.status !== 'scheduled') throw new LiveError('conflict', `The session is already ${session.status}`);
   await core.db.update(liveSessions).set({ status: 'live', startedAt: now }).where(eq(liveSessions.id, session.id));
   core.store.run("update session set status = 'live', started_at = ?", now);
-  core.publish({ type: 'started', startedAt: new Date(now).toISOString() });
+  core.publish({ type: 'started', startedAt: new Date(now).toISOString() }, now);
   await core.scheduleAlarm();
   return { seq: core.current().seq };
 }
@@ -55,7 +55,7 @@ export async function endSession(core: SessionCore, now = Date.now()) {
     .update(liveSessions)
     .set({ status: 'ended', endedAt: now, summary })
     .where(eq(liveSessions.id, session.id));
-  core.publish({ type: 'ended', endedAt: new Date(now).toISOString(), summary });
+  core.publish({ type: 'ended', endedAt: new Date(now).toISOString(), summary }, now);
   for (const ws of core.ctx.getWebSockets()) {
     try {
       ws.close(1000, 'session ended');

@@ -9,9 +9,9 @@ import { unstable_getMiniflareWorkerOptions } from 'wrangler';
 const root = join(import.meta.dirname, '..', '..');
 const env = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false' };
 
-/** Bundles the Worker exactly as `wrangler deploy` would, into dist/. */
-export function buildBundle() {
-  const result = spawnSync('npx', ['wrangler', 'deploy', '--dry-run', '--outdir', 'dist'], {
+/** Bundles the Worker exactly as `wrangler deploy` would, into dist/ (`extraArgs`, e.g. `--metafile <file>`). */
+export function buildBundle(extraArgs = []) {
+  const result = spawnSync('npx', ['wrangler', 'deploy', '--dry-run', '--outdir', 'dist', ...extraArgs], {
     cwd: root,
     env,
     encoding: 'utf8',
@@ -30,11 +30,20 @@ export function buildBundle() {
  * @param {boolean} [options.assets] serve public/ as static assets in front of the Worker (default true). Benchmarks
  *   pass false: Miniflare emulates Cloudflare's asset router inside the same workerd process, which here doubled
  *   the CPU of a bare request, while on Cloudflare it runs outside the Worker's CPU time.
+ * @param {Record<string, string>} [options.vars] configuration overrides on top of wrangler.toml's vars (e.g. an
+ *   end-to-end test's WEBAUTHN_ORIGINS)
  * @param {(stdout: import('node:stream').Readable, stderr: import('node:stream').Readable) => void} [options.handleRuntimeStdio]
  *   where the Worker's console output goes (default: this process's stdout/stderr)
  * @returns {Promise<{ url: URL, mf: Miniflare, dispose: () => Promise<void> }>}
  */
-export async function startLocalServer({ port, build = true, persistRoot, assets = true, handleRuntimeStdio } = {}) {
+export async function startLocalServer({
+  port,
+  build = true,
+  persistRoot,
+  assets = true,
+  vars,
+  handleRuntimeStdio,
+} = {}) {
   if (build) buildBundle();
   const { workerOptions } = unstable_getMiniflareWorkerOptions(join(root, 'wrangler.toml'));
   const mf = new Miniflare({
@@ -52,6 +61,7 @@ export async function startLocalServer({ port, build = true, persistRoot, assets
     port,
     defaultPersistRoot: persistRoot ?? join(root, '.wrangler', 'state', 'v3'),
     ...(handleRuntimeStdio ? { handleRuntimeStdio } : {}),
+    ...(vars ? { bindings: { ...workerOptions.bindings, ...vars } } : {}),
   });
   const url = await mf.ready;
   return { url, mf, dispose: () => mf.dispose() };

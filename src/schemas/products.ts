@@ -3,6 +3,7 @@ import { z } from '@hono/zod-openapi';
 import { Money } from '../lib/money';
 import { PageQuery } from '../lib/pagination';
 import { Id, Timestamp } from './common';
+import { SocialProof } from './discovery';
 
 export const Media = z
   .object({
@@ -58,6 +59,11 @@ export const ProductCard = z
     inStock: z.boolean(),
     variants: z.array(Variant),
     creator: CreatorSummary,
+    socialProof: SocialProof.openapi({
+      description:
+        'Shared by every viewer, so followedBuyers is null here (see the feed). Refreshed at least every ' +
+        'minute and at once when a review, a moderation decision or a stock change touches the product.',
+    }),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   })

@@ -19,13 +19,22 @@ export const Preferences = z
       .openapi({ example: ['sneakers', 'skincare'] }),
     consents: z
       .object({
-        personalization: z.boolean().optional(),
-        marketing: z.boolean().optional(),
+        personalization: z.boolean().optional().openapi({
+          description: 'false opts out of personalised feeds, recommendations and ranking (default true)',
+        }),
+        marketing: z
+          .boolean()
+          .optional()
+          .openapi({ description: 'true opts in to marketing messages (default false)' }),
         /** CCPA "do not sell or share my personal information". */
-        doNotSell: z.boolean().optional(),
+        doNotSell: z.boolean().optional().openapi({
+          description:
+            'CCPA "do not sell or share": true keeps personal data out of any third-party sharing (default false)',
+        }),
       })
       .strict()
-      .optional(),
+      .optional()
+      .openapi({ description: 'Consents; read them through src/services/consents.ts, which applies the defaults' }),
   })
   .strict()
   .openapi('Preferences');

@@ -24,6 +24,9 @@ export async function onCatalogEvent(event: DomainEvent, ctx: EventContext): Pro
     case 'user.renamed':
     case 'user.erased': {
       // The creator summary on each of their cards shows the name; product ids come from the creator index.
+      // One KV delete per product: fine for hundreds of products, but a creator with more products than the
+      // platform's subrequest limit (1,000 per request on paid plans) would need a queued fan-out or a
+      // per-creator name key checked on KV reads instead.
       const { results } = await ctx.env.DB.prepare('SELECT id FROM products WHERE creator_id = ?')
         .bind(event.userId)
         .all<{ id: string }>();

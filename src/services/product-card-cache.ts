@@ -30,7 +30,12 @@ export interface CardEntry {
 
 const MEMORY_TTL_MS = 5_000;
 const MEMORY_MAX_ENTRIES = 5_000;
-const KV_TTL_SECONDS = 24 * 60 * 60;
+/**
+ * Cards carry social proof (purchases in the last hour, viewers now, likes) that moves without a write to
+ * the product; KV's shortest TTL bounds how stale those figures get. Rebuilding a card once a minute per
+ * product is a small, bounded cost, and no card read ever waits on more than one rebuild.
+ */
+const KV_TTL_SECONDS = 60;
 const memory = new Map<string, CardEntry>();
 /** Invalidation clock: `lastInvalidated.get(id) > startedAt` means a write happened during a read. */
 let clock = 0;
@@ -72,7 +77,7 @@ export async function getCardEntry(
     if (!invalidatedSince(productId, startedAt)) remember(productId, entry);
     return entry;
   }
-  const card = await buildProductCard(createDb(env.DB), productId);
+  const card = await buildProductCard(env, createDb(env.DB), productId);
   if (!card) return null;
   const body = JSON.stringify(card);
   const entry: CardEntry = { body, etag: await strongEtag(body), expiresAt: now + MEMORY_TTL_MS, parsed: card };

@@ -9,9 +9,13 @@ import { products, users, variants } from '../db/schema';
 import { money } from '../lib/money';
 import { toIso } from '../schemas/common';
 import type { ProductCard } from '../schemas/products';
+import { productProofs } from './social-proof';
 
 /** Reads a product, its variants and its creator in one D1 round trip; null when there is no such product. */
-export async function buildProductCard(db: Db, productId: string): Promise<ProductCard | null> {
+export async function buildProductCard(env: Env, db: Db, productId: string): Promise<ProductCard | null> {
+  // Social proof is read in parallel (its own D1 batch, and the live sessions' viewer counts), so a card
+  // build costs no extra sequential round trip; cached cards carry it with its `asOf`.
+  const proofs = productProofs(env, db, [productId], null);
   const [productRows, variantRows] = await db.batch([
     db
       .select({ product: products, creatorName: users.displayName })
@@ -21,7 +25,8 @@ export async function buildProductCard(db: Db, productId: string): Promise<Produ
     db.select().from(variants).where(eq(variants.productId, productId)).orderBy(asc(variants.position)),
   ]);
   const row = productRows[0];
-  if (!row) return null;
+  const socialProof = (await proofs).get(productId);
+  if (!row || !socialProof) return null;
   const p = row.product;
   return {
     id: p.id,
@@ -40,6 +45,7 @@ export async function buildProductCard(db: Db, productId: string): Promise<Produ
       stock: v.stockOnHand - v.stockReserved,
     })),
     creator: { id: p.creatorId, displayName: row.creatorName },
+    socialProof,
     createdAt: toIso(p.createdAt),
     updatedAt: toIso(p.updatedAt),
   };

@@ -5,6 +5,8 @@
 import { onCatalogEvent } from './catalog-subscribers';
 import { subscribe } from './domain-events';
 import { notifyLiveSessions } from './live-subscriber';
+import { onOrderEvent } from './social-subscriber';
 
 subscribe(onCatalogEvent);
 subscribe(notifyLiveSessions);
+subscribe(onOrderEvent);

@@ -1,5 +1,7 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import { createDb } from '../../src/db/client';
+import { refreshProductStatement, reserveStatements } from '../../src/services/inventory';
 import { call, expectProblem } from '../helpers/http';
 import { createProductApi, ensureCategory } from '../helpers/products';
 import { signUp, signUpAdmin } from '../helpers/users';
@@ -131,5 +133,38 @@ describe('DELETE /v1/products/{id}', () => {
     expectProblem(await call('DELETE', '/v1/products/42', { token: owner.token }), 400);
     const admin = await signUpAdmin();
     expect((await call('DELETE', `/v1/products/${made.id}`, { token: admin.token })).status).toBe(204);
+  });
+});
+
+describe('PATCH stock racing reservations', () => {
+  it('never leaves fewer units on hand than reserved, whatever the interleaving', async () => {
+    const creator = await signUp('creator');
+    const made = await createProductApi(creator.token, { stock: 10 });
+    const variantId = made.variants[0].id;
+    const db = createDb(env.DB);
+    const reserve = async () => {
+      const [statement] = reserveStatements(db, [{ variantId, quantity: 1 }]);
+      try {
+        await db.batch([statement, refreshProductStatement(db, made.id)]);
+        return 'reserved';
+      } catch {
+        return 'short';
+      }
+    };
+    const patches = [6, 4, 8].map((stock) =>
+      call('PATCH', `/v1/products/${made.id}`, { token: creator.token, body: { stock } }),
+    );
+    const [outcomes, answers] = await Promise.all([
+      Promise.all(Array.from({ length: 12 }, reserve)),
+      Promise.all(patches),
+    ]);
+    for (const answer of answers) expect([200, 409]).toContain(answer.status);
+    const row = await env.DB.prepare('SELECT stock_on_hand, stock_reserved FROM variants WHERE id = ?')
+      .bind(variantId)
+      .first<{ stock_on_hand: number; stock_reserved: number }>();
+    expect(row?.stock_reserved).toBe(outcomes.filter((o) => o === 'reserved').length);
+    expect(row?.stock_on_hand).toBeGreaterThanOrEqual(row?.stock_reserved ?? Number.POSITIVE_INFINITY);
+    const card = (await call('GET', `/v1/products/${made.id}`)).json;
+    expect(card.variants[0].stock).toBe((row?.stock_on_hand ?? 0) - (row?.stock_reserved ?? 0));
   });
 });

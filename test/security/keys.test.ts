@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { currentKid } from '../../src/lib/jwt';
+import { callWithEnv } from '../helpers/app-env';
 import { call, expectProblem } from '../helpers/http';
 import { decodeJwt, encodePart, nowSeconds, signWith } from '../helpers/tokens';
 import { signUp } from '../helpers/users';
@@ -91,5 +92,17 @@ describe('access tokens: signing keys and forgery', () => {
   it('rejects garbage and malformed Authorization headers', async () => {
     for (const token of ['x', 'a.b.c', 'a.b', '...', 'eyJhbGciOiJIUzI1NiJ9.e30.']) await expectRejected(token);
     expectProblem(await call('GET', '/v1/me', { headers: { authorization: 'Basic Zm9vOmJhcg==' } }), 401);
+  });
+
+  it('fails closed when the signing secret is missing or too short: 503, never unsigned tokens', async () => {
+    const { token, email } = await signUp();
+    for (const JWT_SECRET of ['', 'short']) {
+      const login = await callWithEnv({ JWT_SECRET }, 'POST', '/v1/auth/login', {
+        body: { email, password: 'correct-horse-battery' },
+      });
+      expect(login.status).toBe(503);
+      expect(login.text).not.toContain('accessToken');
+      expect((await callWithEnv({ JWT_SECRET }, 'GET', '/v1/me', { token })).status).toBe(503);
+    }
   });
 });

@@ -76,6 +76,17 @@ describe('product card cache', () => {
     expect((await card(second.id)).creator.displayName).toBe('Studio Nova');
   });
 
+  it('rebuilds cards and lists when product.stats_changed is emitted (reviews, moderation, likes)', async () => {
+    const { creator, made } = await cachedProduct();
+    const list = `/v1/products?creatorId=${creator.id}&sort=popular`;
+    await call('GET', list);
+    await env.DB.prepare("UPDATE products SET title = 'Renamed by a job' WHERE id = ?").bind(made.id).run();
+    expect((await card(made.id)).title).toBe('Linen shirt'); // cached until told
+    await emitDomainEvent({ type: 'product.stats_changed', productIds: [made.id] }, { env });
+    expect((await card(made.id)).title).toBe('Renamed by a job');
+    expect((await call('GET', list)).json.data[0].title).toBe('Renamed by a job');
+  });
+
   it('forgets a deleted product at once', async () => {
     const { creator, made } = await cachedProduct();
     await call('DELETE', `/v1/products/${made.id}`, { token: creator.token });

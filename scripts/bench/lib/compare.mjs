@@ -1,6 +1,6 @@
 // Interleaved comparison of targets against a bare route of the same server, in the same run:
 // bare, A, B, C, bare, A, B, C, … so drift from other load on the machine hits every target alike.
-import { runLoad } from './load.mjs';
+import { openLoadProcess } from './load.mjs';
 
 export const median = (values) => {
   const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
@@ -29,11 +29,12 @@ const progress = (line) => process.stderr.write(`  ${line}\n`);
  * @param {import('./load.mjs').Target[]} options.targets
  * @param {import('./load.mjs').Target} [options.baseline] default `/health/live`
  * @param {number} [options.rounds] saturation rounds (default 3)
- * @param {number} [options.durationSec] seconds per saturation round (default 3)
+ * @param {number} [options.durationSec] seconds per saturation round (default 2.5)
  * @param {number} [options.connections] default 16
- * @param {number} [options.warmupSec] per target, before measuring (fills caches, JIT); default 1
+ * @param {number} [options.warmupSec] unmeasured load before every measured round of a target, at the saturation
+ *   connection count, so each round starts warm although other targets ran in between; default 0.5
  * @param {{ rounds: number, durationSec: number } | false} [options.oneConnection] latency at one connection
- *   (default 2 rounds × 2 s); false skips it
+ *   (default 2 rounds × 1.5 s); false skips it
  * @returns {Promise<{ server: string, connections: number, rounds: number, durationSec: number, baseline: TargetSummary, targets: TargetSummary[] }>}
  */
 export async function runComparison({
@@ -41,29 +42,39 @@ export async function runComparison({
   targets,
   baseline = { name: 'bare /health/live', path: '/health/live' },
   rounds = 3,
-  durationSec = 3,
+  durationSec = 2.5,
   connections = 16,
-  warmupSec = 1,
-  oneConnection = { rounds: 2, durationSec: 2 },
+  warmupSec = 0.5,
+  oneConnection = { rounds: 2, durationSec: 1.5 },
 }) {
   const all = [baseline, ...targets];
+  const loader = openLoadProcess();
   const load = (target, c, seconds) =>
-    runLoad({ url: server.url, target, connections: c, durationSec: seconds, cpuPids: server.cpuPids });
-  progress(`${server.name}: warm-up`);
-  for (const target of all) await load(target, connections, warmupSec);
-
+    loader.run({
+      url: server.url,
+      target,
+      connections: c,
+      durationSec: seconds,
+      cpuPids: server.cpuPids,
+      warmupSec,
+      warmupConnections: connections,
+    });
   const saturated = all.map(() => []);
-  for (let round = 0; round < rounds; round += 1) {
-    for (const [i, target] of all.entries()) {
-      const result = await load(target, connections, durationSec);
-      saturated[i].push(result);
-      progress(`${server.name} round ${round + 1}/${rounds} ${target.name}: ${Math.round(result.reqPerSec)} req/s`);
-    }
-  }
   const single = all.map(() => []);
-  for (let round = 0; oneConnection && round < oneConnection.rounds; round += 1) {
-    for (const [i, target] of all.entries()) single[i].push(await load(target, 1, oneConnection.durationSec));
-    progress(`${server.name} one-connection round ${round + 1}/${oneConnection.rounds} done`);
+  try {
+    for (let round = 0; round < rounds; round += 1) {
+      for (const [i, target] of all.entries()) {
+        const result = await load(target, connections, durationSec);
+        saturated[i].push(result);
+        progress(`${server.name} round ${round + 1}/${rounds} ${target.name}: ${Math.round(result.reqPerSec)} req/s`);
+      }
+    }
+    for (let round = 0; oneConnection && round < oneConnection.rounds; round += 1) {
+      for (const [i, target] of all.entries()) single[i].push(await load(target, 1, oneConnection.durationSec));
+      progress(`${server.name} one-connection round ${round + 1}/${oneConnection.rounds} done`);
+    }
+  } finally {
+    loader.close();
   }
 
   const summaries = all.map((target, i) => summarize(target, saturated[i], single[i], saturated[0]));

@@ -2,7 +2,7 @@
 // See scripts/bench/lib/README.md for the API and an example.
 export { measureBundle } from './bundle.mjs';
 export { median, runComparison } from './compare.mjs';
-export { runLoad } from './load.mjs';
+export { openLoadProcess, runLoad } from './load.mjs';
 export { cpuMs, findDescendants } from './proc-cpu.mjs';
 export { allPassed, formatTable, judge, printTable } from './report.mjs';
 export { applyMigrations, benchStateDir, root, startMiniflareServer, startWranglerDev } from './servers.mjs';

@@ -1,28 +1,55 @@
-// One load round, run in its own Node process (forked by load.mjs) so the load generator never shares an
-// event loop with the process hosting Miniflare. Receives a job over IPC, answers with a summary.
+// Load rounds, run in their own Node process (forked by load.mjs) so the load generator never shares an
+// event loop with the process hosting Miniflare. Receives jobs over IPC, one at a time, answers each with a
+// summary; exits when the parent disconnects.
+import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import { cpuMs } from './proc-cpu.mjs';
 
-process.once('message', async (job) => {
+process.on('message', async (job) => {
   try {
-    process.send({ ok: true, result: await runRound(job) });
+    process.send({ id: job.id, ok: true, result: await runRound(job) });
   } catch (error) {
-    process.send({ ok: false, error: String(error?.stack ?? error) });
+    process.send({ id: job.id, ok: false, error: String(error?.stack ?? error) });
   }
 });
 
+// `{seq}` in a path or header value becomes a counter (unique within the round), `{uuid}` a random UUID:
+// for requests that must differ each time (defeating a response cache, a fresh Idempotency-Key).
+const fill = (text, seq) =>
+  text.includes('{') ? text.replaceAll('{seq}', String(seq)).replaceAll('{uuid}', randomUUID()) : text;
+
 async function loadSetup(job) {
   if (job.requestModule) return (await import(job.requestModule)).setupRequest;
-  const paths = job.paths;
-  // Each connection starts at a random point of the path list so they do not walk it in lockstep.
-  return (request, context) => {
-    context.next = ((context.next ?? Math.floor(Math.random() * paths.length)) + 1) % paths.length;
-    return { ...request, path: paths[context.next] };
+  const { paths, headers = {} } = job;
+  const templated = paths.some((p) => p.includes('{')) || Object.values(headers).some((v) => v.includes('{'));
+  let seq = 0;
+  // A path at random for each request (autocannon resets per-connection context after every request).
+  return (request) => {
+    const path = paths[Math.floor(Math.random() * paths.length)];
+    if (!templated) return { ...request, path };
+    seq += 1;
+    const filled = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, fill(value, seq)]));
+    return { ...request, path: fill(path, seq), headers: filled };
   };
+}
+
+/** Unmeasured load first, so each measured round starts warm (caches filled, code optimised) even though
+ * other targets ran in between. */
+async function warmUp(job, setupRequest) {
+  if (!job.warmupSec) return;
+  const request = {
+    method: job.method ?? 'GET',
+    path: job.paths[0],
+    headers: job.headers,
+    body: job.body,
+    setupRequest,
+  };
+  await autocannon({ url: job.url, connections: job.warmupConnections, duration: job.warmupSec, requests: [request] });
 }
 
 async function runRound(job) {
   const setupRequest = await loadSetup(job);
+  await warmUp(job, setupRequest);
   // autocannon's own latency histogram has 1 ms resolution; response times are kept here in full.
   const latencies = new Float64Array(4_000_000);
   let count = 0;

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 /**
- * @typedef {object} Target what to load: one path, or several that each connection rotates through
+ * @typedef {object} Target what to load: one path, or several that each connection rotates through. In paths
+ *   and header values `{seq}` becomes a per-request counter and `{uuid}` a random UUID
  * @property {string} name
  * @property {string} [path]
  * @property {string[]} [paths]
@@ -28,31 +29,57 @@ import { pathToFileURL } from 'node:url';
  */
 
 /**
- * @param {{ url: URL | string, target: Target, connections: number, durationSec: number, cpuPids: number[] }} options
+ * A load-generating process that runs rounds one after another (starting Node and autocannon costs about a
+ * second under load, too much to pay per round). Close it when done.
+ * @returns {{ run: (options: Parameters<typeof runLoad>[0]) => Promise<RoundResult>, close: () => void }}
+ */
+export function openLoadProcess() {
+  const child = fork(join(import.meta.dirname, 'load-child.mjs'), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const pending = new Map();
+  let nextId = 0;
+  child.on('message', ({ id, ok, result, error }) => {
+    const waiter = pending.get(id);
+    pending.delete(id);
+    if (ok) waiter.resolve(result);
+    else waiter.reject(new Error(`load round for ${waiter.name} failed: ${error}`));
+  });
+  child.once('exit', (code) => {
+    for (const waiter of pending.values()) waiter.reject(new Error(`load process exited with ${code}`));
+    pending.clear();
+  });
+  const run = ({ url, target, connections, durationSec, cpuPids, warmupSec = 0, warmupConnections = 16 }) =>
+    new Promise((resolve, reject) => {
+      nextId += 1;
+      pending.set(nextId, { resolve, reject, name: target.name });
+      child.send({
+        id: nextId,
+        url: String(url),
+        paths: target.paths ?? [target.path],
+        method: target.method,
+        headers: target.headers,
+        body: target.body,
+        requestModule: target.requestModule ? pathToFileURL(target.requestModule).href : undefined,
+        connections,
+        durationSec,
+        cpuPids,
+        warmupSec,
+        warmupConnections,
+      });
+    });
+  return { run, close: () => child.connected && child.disconnect() };
+}
+
+/**
+ * One round in a fresh load process (see openLoadProcess to run many).
+ * @param {{ url: URL | string, target: Target, connections: number, durationSec: number, cpuPids: number[],
+ *   warmupSec?: number, warmupConnections?: number }} options warm-up load runs first, unmeasured
  * @returns {Promise<RoundResult>}
  */
-export function runLoad({ url, target, connections, durationSec, cpuPids }) {
-  const job = {
-    url: String(url),
-    paths: target.paths ?? [target.path],
-    method: target.method,
-    headers: target.headers,
-    body: target.body,
-    requestModule: target.requestModule ? pathToFileURL(target.requestModule).href : undefined,
-    connections,
-    durationSec,
-    cpuPids,
-  };
-  return new Promise((resolve, reject) => {
-    const child = fork(join(import.meta.dirname, 'load-child.mjs'), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    child.once('message', (message) => {
-      child.disconnect();
-      if (message.ok) resolve(message.result);
-      else reject(new Error(`load round for ${target.name} failed: ${message.error}`));
-    });
-    child.once('exit', (code) => {
-      if (code) reject(new Error(`load process for ${target.name} exited with ${code}`));
-    });
-    child.send(job);
-  });
+export async function runLoad(options) {
+  const loader = openLoadProcess();
+  try {
+    return await loader.run(options);
+  } finally {
+    loader.close();
+  }
 }

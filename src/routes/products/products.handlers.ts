@@ -24,15 +24,17 @@ function events(c: Context<AppEnv>) {
 }
 
 async function freshCard(c: Context<AppEnv>, id: string) {
-  const card = await buildProductCard(createDb(c.env.DB), id);
+  const card = await buildProductCard(c.env, createDb(c.env.DB), id);
   if (!card) throw new ApiError('not_found', 'Product not found');
   return card;
 }
 
 export const listHandler: RouteHandler<typeof list, AppEnv> = async (c) => {
   const query = c.req.valid('query');
+  // The raw query string is the cache key: equal strings are equal queries (validated above).
   const url = c.req.url;
-  const key = url.slice(url.indexOf('?') >>> 0);
+  const queryStart = url.indexOf('?');
+  const key = queryStart === -1 ? '' : url.slice(queryStart);
   const cached = getListPage(key);
   if (cached) return sendCached(c, cached.body, cached.etag);
   const startedAt = currentListGeneration();

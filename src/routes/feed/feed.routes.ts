@@ -1,0 +1,50 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { jsonContent, problems } from '../../lib/openapi';
+import { Page, PageQuery } from '../../lib/pagination';
+import { IdParams } from '../../schemas/common';
+import { FeedItem, RelatedItem } from '../../schemas/discovery';
+
+const tags = ['Discovery'];
+
+const personalizationHeaders = z.object({
+  'accept-language': z.string().max(500).optional().openapi({ example: 'de-DE,de;q=0.9,en;q=0.8' }),
+  'x-currency': z.string().max(10).optional().openapi({ example: 'EUR' }),
+  'x-device': z.string().max(20).optional().openapi({ example: 'ios' }),
+});
+
+export const feed = createRoute({
+  operationId: 'feed.get',
+  method: 'get',
+  path: '/v1/feed',
+  tags,
+  summary: 'The feed: live now first, then followed people’s posts, products and videos blended with trending',
+  description:
+    'Signed out, or opted out of personalisation: trending only. The cursor pins the ranking of the first ' +
+    'page for 30 minutes, so pages neither repeat nor skip items while scores move. `X-Personalized` says ' +
+    'which feed was served.',
+  request: { query: PageQuery, headers: personalizationHeaders },
+  responses: {
+    200: {
+      ...jsonContent(Page(FeedItem, 'FeedPage'), 'A page of the feed'),
+      headers: z.object({ 'X-Personalized': z.enum(['true', 'false']) }),
+    },
+    ...problems(400, 401),
+  },
+});
+
+export const related = createRoute({
+  operationId: 'products.related',
+  method: 'get',
+  path: '/v1/products/{id}/related',
+  tags,
+  summary: 'Products bought together with this one, then popular products of the same category',
+  request: {
+    params: IdParams('product'),
+    query: z.object({ limit: z.coerce.number().int().min(1).max(50).default(10).openapi({ example: 10 }) }),
+    headers: personalizationHeaders,
+  },
+  responses: {
+    200: jsonContent(z.object({ data: z.array(RelatedItem) }).openapi('RelatedList'), 'Related products'),
+    ...problems(400, 401, 404),
+  },
+});

@@ -1,0 +1,161 @@
+import { env } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { liveStub } from '../../src/services/live-sessions';
+import { call, expectProblem } from '../helpers/http';
+import { connect, connectAs, liveShow, ticketFor } from '../helpers/live';
+import { signUp } from '../helpers/users';
+
+describe('tickets', () => {
+  it('are single use, for signed-in users, and identify the host', async () => {
+    const show = await liveShow();
+    const viewer = await signUp();
+    expectProblem(await call('POST', `/v1/live-sessions/${show.id}/tickets`), 401);
+    expectProblem(
+      await call('POST', '/v1/live-sessions/liv_01jd3v8m2k9q4x7n5b6c8d0e1f/tickets', { token: viewer.token }),
+      404,
+    );
+    const ticket = await ticketFor(show.id, viewer.token);
+    const first = await connect(show.id, `?ticket=${ticket}`);
+    expect((await first.next('snapshot')).you).toEqual({ userId: viewer.id, host: false });
+    const reused = await call('GET', `/v1/live-sessions/${show.id}/ws?ticket=${ticket}`, {
+      headers: { upgrade: 'websocket' },
+    });
+    expectProblem(reused, 401);
+    // A ticket only opens the session it was issued for.
+    const other = await liveShow();
+    const elsewhere = await ticketFor(show.id, viewer.token);
+    expectProblem(
+      await call('GET', `/v1/live-sessions/${other.id}/ws?ticket=${elsewhere}`, { headers: { upgrade: 'websocket' } }),
+      401,
+    );
+    const host = await connectAs(show.id, show.host.token);
+    expect((await host.next('snapshot')).you).toEqual({ userId: show.host.id, host: true });
+  });
+
+  it('plain GETs of the socket path get 426; unknown sessions 404', async () => {
+    const show = await liveShow();
+    expectProblem(await call('GET', `/v1/live-sessions/${show.id}/ws`), 426);
+    expectProblem(
+      await call('GET', '/v1/live-sessions/liv_01jd3v8m2k9q4x7n5b6c8d0e1f/ws', { headers: { upgrade: 'websocket' } }),
+      404,
+    );
+  });
+});
+
+describe('chat', () => {
+  it('is for signed-in users, ordered in the history, length- and rate-limited', async () => {
+    const show = await liveShow();
+    const viewer = await signUp();
+    const anon = await connect(show.id);
+    const me = await connectAs(show.id, viewer.token);
+    await anon.next('snapshot');
+    await me.next('snapshot');
+    anon.send({ type: 'chat', text: 'hi' });
+    expect(await anon.next('error')).toMatchObject({ code: 'unauthorized' });
+    me.send({ type: 'chat', text: '  hello  ' });
+    const chat = await anon.next('chat');
+    expect(chat).toMatchObject({
+      seq: 2,
+      message: { userId: viewer.id, text: 'hello', displayName: expect.any(String) },
+    });
+    me.send({ type: 'chat', text: 'x'.repeat(501) });
+    expect(await me.next('error')).toMatchObject({ code: 'bad_frame' });
+    for (let i = 0; i < 6; i++) me.send({ type: 'chat', text: `m${i}` });
+    expect(await me.next('error')).toMatchObject({ code: 'rate_limited' });
+    // Only 5 messages fit a 10 s window (one already sent). Frames sent back to back may be handled in
+    // any order (the runtime dispatches them as separate events), so compare as sets.
+    for (let i = 0; i < 4; i++) await anon.next('chat');
+    await new Promise((r) => setTimeout(r, 200));
+    const texts = anon.all('chat').map((c) => c.message.text);
+    expect(texts).toHaveLength(5);
+    expect(anon.all('chat').map((c) => c.seq)).toEqual([2, 3, 4, 5, 6]);
+    const snapshot = await call('GET', `/v1/live-sessions/${show.id}`);
+    expect(snapshot.json.session.chat.map((m: { text: string }) => m.text)).toEqual(texts);
+  });
+
+  it('lets the host remove messages and mute users; others cannot', async () => {
+    const show = await liveShow();
+    const viewer = await signUp();
+    const me = await connectAs(show.id, viewer.token);
+    const host = await connectAs(show.id, show.host.token);
+    await me.next('snapshot');
+    await host.next('snapshot');
+    me.send({ type: 'chat', text: 'buy crypto' });
+    const chat = await host.next('chat');
+    me.send({ type: 'remove_chat', messageId: chat.message.id });
+    expect(await me.next('error')).toMatchObject({ code: 'forbidden' });
+    me.send({ type: 'mute', userId: show.host.id, minutes: 5 });
+    expect(await me.next('error')).toMatchObject({ code: 'forbidden' });
+
+    host.send({ type: 'remove_chat', messageId: chat.message.id });
+    expect(await me.next('chat_removed')).toMatchObject({ messageId: chat.message.id, seq: chat.seq + 1 });
+    host.send({ type: 'remove_chat', messageId: 'msg_404' });
+    expect(await host.next('error')).toMatchObject({ code: 'not_found' });
+    // A late joiner neither sees it in the snapshot nor reads it in a replay.
+    const late = await call('GET', `/v1/live-sessions/${show.id}`);
+    expect(late.json.session.chat).toEqual([]);
+    const replay = await call('GET', `/v1/live-sessions/${show.id}/replay`);
+    const removed = replay.json.data.find((e: { event: { type: string } }) => e.event.type === 'chat');
+    expect(removed.event.message.text).toBe('');
+
+    host.send({ type: 'mute', userId: viewer.id, minutes: 10 });
+    host.send({ type: 'ping' });
+    await host.next('pong');
+    me.send({ type: 'chat', text: 'again' });
+    expect(await me.next('error')).toMatchObject({ code: 'muted' });
+    host.send({ type: 'unmute', userId: viewer.id });
+    host.send({ type: 'ping' });
+    await host.next('pong');
+    me.send({ type: 'chat', text: 'sorry' });
+    expect((await host.next('chat')).message.text).toBe('sorry');
+  });
+});
+
+describe('privacy (exportUser / eraseUser)', () => {
+  it('exports a user’s messages and holds, and erases them without leaving seq gaps', async () => {
+    const show = await liveShow({ variants: [{ price: 1000, stock: 5 }] });
+    const viewer = await signUp();
+    const me = await connectAs(show.id, viewer.token);
+    await me.next('snapshot');
+    me.send({ type: 'chat', text: 'my words' });
+    await me.next('chat');
+    const hold = await call('POST', `/v1/live-sessions/${show.id}/holds`, {
+      token: viewer.token,
+      body: { productId: show.product.id, quantity: 1 },
+    });
+    const stub = liveStub(env, show.id);
+    const exported = await stub.exportUser(viewer.id);
+    expect(exported).toMatchObject({
+      ok: true,
+      value: { sessionId: show.id, chat: [{ text: 'my words' }], holds: [{ id: hold.json.id, quantity: 1 }] },
+    });
+    expect(await stub.eraseUser(viewer.id)).toMatchObject({ ok: true, value: { messages: 1, holds: 1 } });
+    const after = await stub.exportUser(viewer.id);
+    expect(after).toMatchObject({ ok: true, value: { chat: [], holds: [] } });
+    const replay = await call('GET', `/v1/live-sessions/${show.id}/replay`);
+    const seqs = replay.json.data.map((e: { event: { seq: number } }) => e.event.seq);
+    expect(seqs).toEqual(seqs.map((_: number, i: number) => i + 1));
+    const chat = replay.json.data.find((e: { event: { type: string } }) => e.event.type === 'chat');
+    expect(chat.event.message).toMatchObject({ userId: null, text: '', displayName: 'Deleted user' });
+  });
+});
+
+describe('live-privacy service', () => {
+  it('finds the sessions a user took part in, exports and erases across them', async () => {
+    const { eraseLiveData, exportLiveData } = await import('../../src/services/live-privacy');
+    const a = await liveShow({ variants: [{ price: 1000, stock: 5 }] });
+    const b = await liveShow();
+    const viewer = await signUp();
+    await call('POST', `/v1/live-sessions/${a.id}/holds`, { token: viewer.token, body: { productId: a.product.id } });
+    const chatter = await connectAs(b.id, viewer.token);
+    await chatter.next('snapshot');
+    chatter.send({ type: 'chat', text: 'hello b' });
+    await chatter.next('chat');
+    const data = await exportLiveData(env, viewer.id);
+    expect(data.map((d) => d.sessionId).sort()).toEqual([a.id, b.id].sort());
+    expect(await eraseLiveData(env, viewer.id)).toEqual({ sessions: 2 });
+    expect(await exportLiveData(env, viewer.id)).toEqual([]);
+    const owner = await env.DB.prepare('select user_id from holds where session_id = ?').bind(a.id).first();
+    expect(owner).toEqual({ user_id: 'usr_erased' });
+  });
+});

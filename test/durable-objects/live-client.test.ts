@@ -1,0 +1,114 @@
+import { env, SELF } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { LiveClient, type SocketLike } from '../../src/live-client';
+import { liveStub } from '../../src/services/live-sessions';
+import { call } from '../helpers/http';
+import { liveShow, sleep } from '../helpers/live';
+
+/** A WebSocket over SELF.fetch (the test runs inside workerd), optionally dropping some frames. */
+function selfSocket(drop: (frame: string, index: number) => boolean = () => false) {
+  return class SelfSocket implements SocketLike {
+    readyState = 0;
+    onopen: SocketLike['onopen'] = null;
+    onmessage: SocketLike['onmessage'] = null;
+    onclose: SocketLike['onclose'] = null;
+    onerror: SocketLike['onerror'] = null;
+    private ws: WebSocket | undefined;
+    private received = 0;
+    constructor(url: string) {
+      void SELF.fetch(url.replace(/^ws/, 'http'), { headers: { upgrade: 'websocket' } }).then((res) => {
+        const ws = res.webSocket;
+        if (!ws) {
+          this.readyState = 3;
+          return this.onclose?.({ code: 1006, reason: String(res.status) });
+        }
+        ws.accept();
+        this.ws = ws;
+        this.readyState = 1;
+        this.onopen?.({});
+        ws.addEventListener('message', (e) => {
+          if (!drop(e.data as string, this.received++)) this.onmessage?.({ data: e.data });
+        });
+        ws.addEventListener('close', (e) => {
+          this.readyState = 3;
+          this.onclose?.({ code: e.code, reason: e.reason });
+        });
+      });
+    }
+    send(data: string) {
+      this.ws?.send(data);
+    }
+    close(code?: number, reason?: string) {
+      this.ws?.close(code, reason);
+    }
+  };
+}
+
+async function until(check: () => boolean, what: string, ms = 3000) {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(10);
+  }
+}
+
+async function serverState(id: string) {
+  const { json } = await call('GET', `/v1/live-sessions/${id}`);
+  return { seq: json.seq, session: { ...json.session, viewers: 0 } };
+}
+
+describe('LiveClient', () => {
+  it('applies events, resumes after going_away without a new snapshot, and ends in the server’s state', async () => {
+    const show = await liveShow({ variants: [{ price: 1000, stock: 20 }] });
+    const client = new LiveClient({ baseUrl: 'http://showroom.test', sessionId: show.id, WebSocket: selfSocket() });
+    client.connect();
+    await until(() => client.seq === 1, 'snapshot');
+    const patch = (body: unknown) =>
+      call('PATCH', `/v1/live-sessions/${show.id}/products/${show.product.id}`, { token: show.host.token, body });
+    await patch({ stock: 15, pinned: true });
+    await until(() => client.seq === 3, 'events');
+    await liveStub(env, show.id).goingAway(50);
+    await patch({ price: { amount: 700, currency: 'USD' } }); // while the client is away
+    await until(() => client.seq === 4 && client.status === 'open', 'resume');
+    expect(client.stats).toMatchObject({ snapshots: 1, gaps: 0, reconnects: 1 });
+    expect({ seq: client.seq, session: { ...client.state, viewers: 0 } }).toEqual(await serverState(show.id));
+    client.close();
+  });
+
+  it('detects a gap and fills it with a replay', async () => {
+    const show = await liveShow({ variants: [{ price: 1000, stock: 20 }] });
+    // Lose the second stock event on the wire (once: the replay brings it back).
+    let lost = false;
+    const Socket = selfSocket((frame) => {
+      if (lost || !frame.includes('"available":12')) return false;
+      lost = true;
+      return true;
+    });
+    const client = new LiveClient({ baseUrl: 'http://showroom.test', sessionId: show.id, WebSocket: Socket });
+    client.connect();
+    await until(() => client.seq === 1, 'snapshot');
+    for (const stock of [11, 12, 13]) {
+      await call('PATCH', `/v1/live-sessions/${show.id}/products/${show.product.id}`, {
+        token: show.host.token,
+        body: { stock },
+      });
+    }
+    await until(() => client.seq === 4, 'gap filled');
+    expect(client.stats.gaps).toBe(1);
+    expect(client.state?.products[0].variants[0].available).toBe(13);
+    expect({ seq: client.seq, session: { ...client.state, viewers: 0 } }).toEqual(await serverState(show.id));
+    client.close();
+  });
+
+  it('stops at the end of the show', async () => {
+    const show = await liveShow();
+    const client = new LiveClient({ baseUrl: 'http://showroom.test', sessionId: show.id, WebSocket: selfSocket() });
+    client.connect();
+    await until(() => client.seq === 1, 'snapshot');
+    await call('POST', `/v1/live-sessions/${show.id}/end`, { token: show.host.token });
+    await until(() => client.status === 'ended', 'ended');
+    await sleep(400);
+    expect(client.stats.reconnects).toBe(0);
+    expect(client.state?.summary).toMatchObject({ unitsSold: 0 });
+  });
+});

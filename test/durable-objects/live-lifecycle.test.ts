@@ -1,0 +1,171 @@
+import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { newId } from '../../src/lib/ids';
+import { liveStub } from '../../src/services/live-sessions';
+import { insertProduct } from '../helpers/catalog';
+import { call, expectProblem } from '../helpers/http';
+import { connect, liveShow } from '../helpers/live';
+import { signUp } from '../helpers/users';
+
+const price = (variantId: string) =>
+  env.DB.prepare('select price from variants where id = ?').bind(variantId).first<{ price: number }>();
+
+describe('flash sales', () => {
+  it('write the sale price through to the catalog and restore it when the alarm ends the sale', async () => {
+    const show = await liveShow({ variants: [{ price: 3000, stock: 5 }] });
+    const viewer = await connect(show.id);
+    await viewer.next('snapshot');
+    const endsAt = new Date(Date.now() + 60_000).toISOString();
+    const res = await call('POST', `/v1/live-sessions/${show.id}/flash-sales`, {
+      token: show.host.token,
+      body: { productId: show.product.id, price: { amount: 1999, currency: 'USD' }, endsAt },
+    });
+    expect(res.status).toBe(201);
+    expect(res.json).toMatchObject({ productId: show.product.id, price: { amount: 1999 }, endsAt, seq: 3 });
+    expect(await viewer.next('flash_sale')).toMatchObject({ state: 'started', seq: 2, endsAt });
+    expect(await viewer.next('price')).toMatchObject({ seq: 3, price: { amount: 1999 } });
+    expect((await price(show.product.variantIds[0]))?.price).toBe(1999);
+    const during = await call('GET', `/v1/live-sessions/${show.id}`);
+    expect(during.json.session.products[0].flashSale).toEqual({ price: { amount: 1999, currency: 'USD' }, endsAt });
+    expectProblem(
+      await call('POST', `/v1/live-sessions/${show.id}/flash-sales`, {
+        token: show.host.token,
+        body: { productId: show.product.id, price: { amount: 1000, currency: 'USD' }, endsAt },
+      }),
+      409,
+    );
+
+    const stub = liveStub(env, show.id);
+    expect(await runInDurableObject(stub, (_, state) => state.storage.getAlarm())).toBe(Date.parse(endsAt));
+    // Time travel: the sale is due now.
+    await runInDurableObject(stub, (_, state) => state.storage.sql.exec('update flash_sales set ends_at = 1'));
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect(await viewer.next('flash_sale')).toMatchObject({ state: 'ended', seq: 4 });
+    expect(await viewer.next('price')).toMatchObject({ seq: 5, price: { amount: 3000 } });
+    expect((await price(show.product.variantIds[0]))?.price).toBe(3000);
+    const after = await call('GET', `/v1/live-sessions/${show.id}`);
+    expect(after.json.session.products[0].flashSale).toBeNull();
+  });
+
+  it('rejects past endsAt, products outside the show and sessions not live', async () => {
+    const show = await liveShow();
+    const path = `/v1/live-sessions/${show.id}/flash-sales`;
+    const price = { amount: 100, currency: 'USD' };
+    const soon = new Date(Date.now() + 60_000).toISOString();
+    const past = new Date(Date.now() - 1000).toISOString();
+    const token = show.host.token;
+    expectProblem(await call('POST', path, { token, body: { productId: show.product.id, price, endsAt: past } }), 400);
+    const other = await insertProduct({ creatorId: show.host.id });
+    expectProblem(await call('POST', path, { token, body: { productId: other.id, price, endsAt: soon } }), 404);
+    expectProblem(
+      await call('POST', path, { token, body: { productId: show.product.id, price: 5, endsAt: soon } }),
+      400,
+    );
+    const scheduled = await liveShow({ start: false });
+    expectProblem(
+      await call('POST', `/v1/live-sessions/${scheduled.id}/flash-sales`, {
+        token: scheduled.host.token,
+        body: { productId: scheduled.product.id, price, endsAt: soon },
+      }),
+      409,
+    );
+  });
+});
+
+describe('session lifecycle', () => {
+  it('starts by itself at scheduledAt (alarm)', async () => {
+    const host = await signUp('creator');
+    const product = await insertProduct({ creatorId: host.id });
+    const scheduledAt = new Date(Date.now() + 3_600_000).toISOString();
+    const created = await call('POST', '/v1/live-sessions', {
+      token: host.token,
+      body: { title: 'Later', productIds: [product.id], scheduledAt },
+    });
+    expect(created.json).toMatchObject({ status: 'scheduled', scheduledAt });
+    const stub = liveStub(env, created.json.id);
+    expect(await runInDurableObject(stub, (_, state) => state.storage.getAlarm())).toBe(Date.parse(scheduledAt));
+    await runInDurableObject(stub, (_, state) => state.storage.sql.exec('update session set scheduled_at = 1'));
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    const row = await env.DB.prepare('select status, started_at from live_sessions where id = ?')
+      .bind(created.json.id)
+      .first<{ status: string; started_at: number }>();
+    expect(row?.status).toBe('live');
+    const replay = await call('GET', `/v1/live-sessions/${created.json.id}/replay`);
+    expect(replay.json.data[0].event).toMatchObject({ type: 'started', seq: 1 });
+  });
+
+  it('ends with a summary in D1, an ended event and closed sockets; holds can still be ordered', async () => {
+    const show = await liveShow({ variants: [{ price: 1250, stock: 10 }] });
+    const buyer = await signUp();
+    const viewers = await Promise.all([connect(show.id), connect(show.id)]);
+    await viewers[0].next('viewers');
+    const hold = await call('POST', `/v1/live-sessions/${show.id}/holds`, {
+      token: buyer.token,
+      body: { productId: show.product.id, quantity: 2 },
+    });
+    const stub = liveStub(env, show.id);
+    await stub.convertHold({ holdId: hold.json.id, userId: buyer.id, orderId: newId('order') });
+    const late = await call('POST', `/v1/live-sessions/${show.id}/holds`, {
+      token: buyer.token,
+      body: { productId: show.product.id, quantity: 1 },
+    });
+    const res = await call('POST', `/v1/live-sessions/${show.id}/end`, { token: show.host.token });
+    expect(res.status).toBe(200);
+    const summary = { peakViewers: 2, unitsSold: 2, revenue: { amount: 2500, currency: 'USD' } };
+    expect(res.json.summary).toEqual(summary);
+    const ended = await viewers[1].next('ended');
+    expect(ended).toMatchObject({ seq: res.json.seq, summary });
+    expect((await viewers[1].closed).code).toBe(1000);
+    const row = await env.DB.prepare('select status, summary from live_sessions where id = ?').bind(show.id).first();
+    expect(row).toEqual({ status: 'ended', summary: JSON.stringify(summary) });
+    expectProblem(await call('POST', `/v1/live-sessions/${show.id}/end`, { token: show.host.token }), 409);
+    expectProblem(
+      await call('POST', `/v1/live-sessions/${show.id}/holds`, {
+        token: buyer.token,
+        body: { productId: show.product.id },
+      }),
+      409,
+    );
+    // A hold taken during the show can still become an order; the stored summary follows.
+    await stub.convertHold({ holdId: late.json.id, userId: buyer.id, orderId: newId('order') });
+    const list = await call('GET', '/v1/live-sessions?status=ended&limit=100');
+    const mine = list.json.data.find((s: { id: string }) => s.id === show.id);
+    expect(mine.summary).toEqual({ ...summary, unitsSold: 3, revenue: { amount: 3750, currency: 'USD' } });
+    // Joining an ended session: the snapshot, then the socket closes.
+    const latecomer = await connect(show.id);
+    expect((await latecomer.next('snapshot')).session.status).toBe('ended');
+    expect((await latecomer.closed).code).toBe(1000);
+  });
+
+  it('sends going_away before a planned restart and closes with 1012', async () => {
+    const show = await liveShow();
+    const viewer = await connect(show.id);
+    await viewer.next('snapshot');
+    expect(await liveStub(env, show.id).goingAway(500)).toBe(1);
+    expect(await viewer.next('going_away')).toEqual({ type: 'going_away', retryInMs: 500 });
+    expect((await viewer.closed).code).toBe(1012);
+  });
+});
+
+describe('GET /v1/live-sessions/{id}/replay', () => {
+  it('pages through the timeline with offsets from the start', async () => {
+    const show = await liveShow({ variants: [{ price: 1000, stock: 50 }] });
+    for (let i = 0; i < 5; i++) {
+      await call('PATCH', `/v1/live-sessions/${show.id}/products/${show.product.id}`, {
+        token: show.host.token,
+        body: { stock: 10 + i },
+      });
+    }
+    const first = await call('GET', `/v1/live-sessions/${show.id}/replay?limit=4`);
+    expect(first.status).toBe(200);
+    expect(first.json.data.map((e: { event: { seq: number } }) => e.event.seq)).toEqual([1, 2, 3, 4]);
+    expect(first.json.data[0].offsetMs).toBe(0);
+    const offsets = first.json.data.map((e: { offsetMs: number }) => e.offsetMs);
+    expect([...offsets].sort((a, b) => a - b)).toEqual(offsets);
+    const second = await call('GET', `/v1/live-sessions/${show.id}/replay?limit=4&cursor=${first.json.nextCursor}`);
+    expect(second.json.data.map((e: { event: { seq: number } }) => e.event.seq)).toEqual([5, 6]);
+    expect(second.json.nextCursor).toBeNull();
+    expectProblem(await call('GET', `/v1/live-sessions/${show.id}/replay?cursor=bad`), 400);
+    expectProblem(await call('GET', '/v1/live-sessions/liv_01jd3v8m2k9q4x7n5b6c8d0e1f/replay'), 404);
+  });
+});
