@@ -78,22 +78,45 @@ export class LiveSession extends DurableObject<Env> {
     });
   }
 
-  start() {
-    return this.mutate('live.start', () => startSession(this.core));
+  /**
+   * Host actions: the caller says who asks (authenticated by the Worker); only the session's creator or an
+   * admin may. Sessions are public, so anyone else gets `forbidden` rather than `not_found`.
+   */
+  private asHost(actor: { userId: string; role: string }) {
+    const creatorId = this.core.current().creator_id;
+    if (actor.role !== 'admin' && actor.userId !== creatorId) {
+      throw new LiveError('forbidden', 'Only the host of this session can do this');
+    }
   }
 
-  end() {
-    return this.mutate('live.end', () => endSession(this.core));
+  start(actor: unknown) {
+    return this.mutate('live.start', () => {
+      this.asHost(rpc.parseInput(rpc.Actor, actor));
+      return startSession(this.core);
+    });
+  }
+
+  end(actor: unknown) {
+    return this.mutate('live.end', () => {
+      this.asHost(rpc.parseInput(rpc.Actor, actor));
+      return endSession(this.core);
+    });
   }
 
   updateProduct(input: unknown) {
-    return this.mutate('live.host_update', () =>
-      updateProduct(this.core, rpc.parseInput(rpc.ProductUpdateInput, input)),
-    );
+    return this.mutate('live.host_update', () => {
+      const { actor, ...update } = rpc.parseInput(rpc.ProductUpdateInput, input);
+      this.asHost(actor);
+      return updateProduct(this.core, update);
+    });
   }
 
   startFlashSale(input: unknown) {
-    return this.mutate('live.flash_sale', () => startFlashSale(this.core, rpc.parseInput(rpc.FlashSaleInput, input)));
+    return this.mutate('live.flash_sale', () => {
+      const { actor, ...sale } = rpc.parseInput(rpc.FlashSaleInput, input);
+      this.asHost(actor);
+      return startFlashSale(this.core, sale);
+    });
   }
 
   createHold(input: unknown) {
@@ -193,6 +216,7 @@ export class LiveSession extends DurableObject<Env> {
     return this.mutate('privacy.erase', async () => {
       const id = rpc.parseInput(rpc.UserIdInput, userId);
       const messages = eraseChat(this.core, id);
+      this.core.invalidateSnapshot();
       const holds = this.core.store.run('update holds set user_id = null where user_id = ?', id);
       return { messages, holds };
     });

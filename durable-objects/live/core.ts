@@ -12,6 +12,7 @@ import { LiveError } from './errors';
 import { LiveStore, type VariantRow } from './store';
 
 const CHAT_IN_SNAPSHOT = 50;
+export type VariantDbRow = typeof variants.$inferSelect;
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 export class SessionCore {
@@ -29,9 +30,17 @@ export class SessionCore {
   }
 
   /** One atomic D1 batch of any number of statements (D1 has no interactive transactions). */
-  async batch(statements: BatchItem<'sqlite'>[]) {
-    if (statements.length === 0) return;
-    await this.db.batch(statements as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]);
+  async batch(statements: BatchItem<'sqlite'>[]): Promise<unknown[]> {
+    if (statements.length === 0) return [];
+    return this.db.batch(statements as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]);
+  }
+
+  /** Reads a product's variants; put it last in a write batch to see the written state without a round trip. */
+  variantsQuery(productId: string) {
+    return this.db
+      .select()
+      .from(variants)
+      .where(inArray(variants.productId, [productId]));
   }
 
   /** The session row; loads it from D1 the first time (or after the object's storage was lost). */
@@ -65,6 +74,7 @@ export class SessionCore {
     const ids = shown.map((p) => p.productId);
     const productRows = ids.length ? await db.select().from(products).where(inArray(products.id, ids)) : [];
     if (this.store.session()) return; // another call loaded it while we awaited D1
+    this.store.ensureSchema();
     // A fresh epoch: whatever history an earlier incarnation had is not available to this one.
     this.store.run(
       `insert into session (id, creator_id, title, status, currency, scheduled_at, started_at, ended_at, epoch, seq,
@@ -142,7 +152,27 @@ export class SessionCore {
     };
   }
 
+  private cached: { seq: number; builtAt: number; state: SessionState } | undefined;
+
+  /**
+   * The session as a snapshot, cached per seq (a crowd joining at once costs one build, not one per viewer);
+   * the viewer count in it may be up to a second old — `viewers` frames follow.
+   */
   snapshotState(): SessionState {
+    const seq = this.current().seq;
+    const now = Date.now();
+    if (this.cached?.seq !== seq || now - this.cached.builtAt > 1000) {
+      this.cached = { seq, builtAt: now, state: this.buildSnapshot() };
+    }
+    return this.cached.state;
+  }
+
+  /** For changes that rewrite history without a new event (erasure). */
+  invalidateSnapshot() {
+    this.cached = undefined;
+  }
+
+  private buildSnapshot(): SessionState {
     const s = this.current();
     const currency = s.currency;
     return {
@@ -182,10 +212,13 @@ export class SessionCore {
    * Re-reads price and stock of these products from D1 and publishes a `price` or `stock` event for every
    * variant whose state differs from what viewers last saw (holds held/sold come from this object).
    */
-  async refreshStock(productIds: string[], { publish = true } = {}) {
+  async refreshStock(
+    productIds: string[],
+    { publish = true, rows: given }: { publish?: boolean; rows?: VariantDbRow[] } = {},
+  ) {
     const shown = productIds.filter((id) => this.store.product(id));
     if (shown.length === 0) return;
-    const rows = await this.db.select().from(variants).where(inArray(variants.productId, shown));
+    const rows = given ?? (await this.db.select().from(variants).where(inArray(variants.productId, shown)));
     for (const row of rows) {
       const before = this.store.variant(row.id);
       const totals = this.store.holdTotals(row.id);

@@ -13,7 +13,7 @@ import {
   releaseStatements,
   reserveStatements,
 } from '../../src/services/inventory';
-import type { SessionCore } from './core';
+import type { SessionCore, VariantDbRow } from './core';
 import { LiveError } from './errors';
 import type { HoldRow } from './store';
 
@@ -50,8 +50,9 @@ export async function createHold(core: SessionCore, input: HoldInput) {
     created_at: now,
   };
   const db = core.db;
+  let written: unknown[];
   try {
-    await core.batch([
+    written = await core.batch([
       ...reserveStatements(db, [{ variantId: hold.variant_id, quantity: hold.quantity }]),
       refreshProductStatement(db, hold.product_id),
       db.insert(holds).values({
@@ -65,6 +66,7 @@ export async function createHold(core: SessionCore, input: HoldInput) {
         expiresAt: hold.expires_at,
         createdAt: now,
       }),
+      core.variantsQuery(hold.product_id),
     ]);
   } catch (error) {
     if (isStockShortage(error)) throw new LiveError('insufficient_stock', 'Not enough units left to claim');
@@ -82,7 +84,7 @@ export async function createHold(core: SessionCore, input: HoldInput) {
     hold.unit_price,
     now,
   );
-  await core.refreshStock([hold.product_id]);
+  await core.refreshStock([hold.product_id], { rows: written.at(-1) as VariantDbRow[] });
   await core.scheduleAlarm();
   return hold;
 }

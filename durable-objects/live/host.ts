@@ -7,7 +7,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import { liveSessionProducts, variants } from '../../src/db/schema';
 import { isStockShortage, refreshProductStatement } from '../../src/services/inventory';
-import type { SessionCore } from './core';
+import type { SessionCore, VariantDbRow } from './core';
 import { LiveError } from './errors';
 
 export interface ProductUpdate {
@@ -57,8 +57,12 @@ export async function updateProduct(core: SessionCore, input: ProductUpdate) {
     );
   }
   if (input.price || input.stock !== undefined) writes.push(refreshProductStatement(db, input.productId));
+  const catalogChange = input.price !== undefined || input.stock !== undefined;
+  // The variants are read back in the same batch: what viewers see is what was written, without a round trip.
+  if (catalogChange) writes.push(core.variantsQuery(input.productId));
+  let written: unknown[];
   try {
-    await core.batch(writes);
+    written = await core.batch(writes);
   } catch (error) {
     if (isStockShortage(error)) {
       throw new LiveError('conflict', 'Stock on hand cannot go below the units held or reserved by orders');
@@ -76,7 +80,7 @@ export async function updateProduct(core: SessionCore, input: ProductUpdate) {
     core.store.run('update products set pinned = ? where product_id = ?', input.pinned ? 1 : 0, input.productId);
     core.publish({ type: 'pin', productId: input.productId, pinned: input.pinned });
   }
-  await core.refreshStock([input.productId]);
+  if (catalogChange) await core.refreshStock([input.productId], { rows: written.at(-1) as VariantDbRow[] });
   await core.scheduleAlarm();
   return { seq: core.current().seq, creatorId: product.creator_id };
 }

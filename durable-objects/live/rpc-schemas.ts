@@ -13,6 +13,9 @@ const variantId = z.string().regex(idPattern('variant'));
 const holdId = z.string().regex(idPattern('hold'));
 const money = z.object({ amount: z.number().int().min(0).max(100_000_000), currency: z.string().regex(/^[A-Z]{3}$/) });
 
+/** Who asks for a host action; the object checks it against the session's creator (admins pass). */
+export const Actor = z.object({ userId, role: z.enum(['shopper', 'creator', 'admin']) });
+
 export const SessionIdInput = z.string().regex(idPattern('liveSession'));
 
 export const HoldInput = z.object({
@@ -27,6 +30,7 @@ export const ReleaseHoldInput = z.object({ holdId, userId });
 export const ConvertHoldInput = z.object({ holdId, userId, orderId: z.string().regex(idPattern('order')) });
 
 export const ProductUpdateInput = z.object({
+  actor: Actor,
   productId,
   variantId: variantId.optional(),
   price: money.optional(),
@@ -34,7 +38,7 @@ export const ProductUpdateInput = z.object({
   pinned: z.boolean().optional(),
 });
 
-export const FlashSaleInput = z.object({ productId, price: money, endsAt: z.number().int() });
+export const FlashSaleInput = z.object({ actor: Actor, productId, price: money, endsAt: z.number().int() });
 
 export const TicketInput = z.object({ userId, displayName: z.string().max(100), host: z.boolean() });
 

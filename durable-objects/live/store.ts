@@ -101,8 +101,17 @@ export interface EventRow {
 type Row = Record<string, SqlStorageValue>;
 
 export class LiveStore {
+  /** Tables are created when a session is first loaded, so a request for an unknown id stores nothing. */
+  private ready: boolean;
+
   constructor(private readonly sql: SqlStorage) {
-    sql.exec(SCHEMA);
+    this.ready = sql.exec("select 1 from sqlite_master where type = 'table' and name = 'session'").toArray().length > 0;
+  }
+
+  ensureSchema() {
+    if (this.ready) return;
+    this.sql.exec(SCHEMA);
+    this.ready = true;
   }
 
   all<T>(query: string, ...bindings: SqlStorageValue[]): T[] {
@@ -118,7 +127,7 @@ export class LiveStore {
   }
 
   session(): SessionRow | undefined {
-    return this.one<SessionRow>('select * from session limit 1');
+    return this.ready ? this.one<SessionRow>('select * from session limit 1') : undefined;
   }
 
   products(): ProductRow[] {

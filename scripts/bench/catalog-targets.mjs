@@ -53,7 +53,7 @@ export async function discoverTargets(base) {
     { name: 'card', paths: ids.slice(0, 300).map((id) => `/v1/products/${id}`) },
     { name: 'list (category + price_asc)', paths: lists },
     { name: 'search (q)', paths: searches },
-    { name: 'card, every product (memory-cold)', paths: ids.map((id) => `/v1/products/${id}`) },
+    { name: 'card, all products (caches cold)', paths: ids.map((id) => `/v1/products/${id}`) },
     { name: 'list, cache-busted', paths: lists.map((p) => p + CACHE_BUSTER) },
     { name: 'search, cache-busted', paths: searches.map((p) => p + CACHE_BUSTER) },
   ];

@@ -30,7 +30,7 @@ const goals = {
   card,
   'list (category + price_asc)': list,
   'search (q)': search,
-  'card, every product (memory-cold)': card,
+  'card, all products (caches cold)': card,
   'list, cache-busted': list,
   'search, cache-busted': search,
 };

@@ -1,5 +1,6 @@
 /**
- * Consents from a user's preferences, with the defaults applied. Every feature that personalises
+ * Consents from a user's preferences, with the defaults applied (personalisation reuses the feed's own
+ * `allowsPersonalization`, so there is one rule). Every feature that personalises
  * (feeds, recommendations, ranking by the viewer's history) or shares data must ask here first:
  *
  *   if (!(await consentsFor(db, userId)).personalization) → serve the non-personalised variant.
@@ -10,6 +11,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { users } from '../db/schema';
+import { allowsPersonalization } from './personalization';
 
 export interface Consents {
   personalization: boolean;
@@ -20,7 +22,7 @@ export interface Consents {
 export function consentsOf(preferences: Record<string, unknown> | null | undefined): Consents {
   const given = (preferences?.consents ?? {}) as Partial<Consents>;
   return {
-    personalization: given.personalization !== false,
+    personalization: allowsPersonalization(preferences ?? undefined),
     marketing: given.marketing === true,
     doNotSell: given.doNotSell === true,
   };

@@ -15,6 +15,10 @@ import { allowsPersonalization, type RequestContext } from './personalization';
 
 const SNAPSHOT_TTL_SECONDS = 1800;
 
+/** Keys carry the viewer, so a privacy erasure can find and delete a user's snapshots by prefix. */
+export const snapshotKeyPrefix = (viewerId: string | null) => `feed:${viewerId ?? 'anon'}:`;
+const snapshotKey = (viewerId: string | null, id: string) => `${snapshotKeyPrefix(viewerId)}${id}`;
+
 interface Snapshot {
   viewer: string | null;
   personalized: boolean;
@@ -38,7 +42,9 @@ async function firstPage(env: Env, db: Db, req: FeedRequest, now: number) {
   if (items.length > req.limit) {
     const id = crypto.randomUUID();
     const snapshot: Snapshot = { viewer: viewerId, personalized, items };
-    await env.FEED_SNAPSHOTS.put(`feed:${id}`, JSON.stringify(snapshot), { expirationTtl: SNAPSHOT_TTL_SECONDS });
+    await env.FEED_SNAPSHOTS.put(snapshotKey(viewerId, id), JSON.stringify(snapshot), {
+      expirationTtl: SNAPSHOT_TTL_SECONDS,
+    });
     nextCursor = encodeCursor([id, req.limit]);
   }
   return { page, nextCursor, personalized };
@@ -47,7 +53,9 @@ async function firstPage(env: Env, db: Db, req: FeedRequest, now: number) {
 async function laterPage(env: Env, req: FeedRequest, cursor: string) {
   const [id, offset] = decodeCursor(cursor, 2) as [string, number];
   const stored =
-    typeof id === 'string' && /^[0-9a-f-]{36}$/.test(id) ? await env.FEED_SNAPSHOTS.get(`feed:${id}`) : null;
+    typeof id === 'string' && /^[0-9a-f-]{36}$/.test(id)
+      ? await env.FEED_SNAPSHOTS.get(snapshotKey(req.auth?.userId ?? null, id))
+      : null;
   const snapshot = stored ? (JSON.parse(stored) as Snapshot) : null;
   if (!snapshot || snapshot.viewer !== (req.auth?.userId ?? null) || typeof offset !== 'number' || offset < 0) {
     throw new ApiError('bad_request', 'This cursor has expired or is not yours; start again from the first page', {

@@ -139,23 +139,3 @@ describe('privacy (exportUser / eraseUser)', () => {
     expect(chat.event.message).toMatchObject({ userId: null, text: '', displayName: 'Deleted user' });
   });
 });
-
-describe('live-privacy service', () => {
-  it('finds the sessions a user took part in, exports and erases across them', async () => {
-    const { eraseLiveData, exportLiveData } = await import('../../src/services/live-privacy');
-    const a = await liveShow({ variants: [{ price: 1000, stock: 5 }] });
-    const b = await liveShow();
-    const viewer = await signUp();
-    await call('POST', `/v1/live-sessions/${a.id}/holds`, { token: viewer.token, body: { productId: a.product.id } });
-    const chatter = await connectAs(b.id, viewer.token);
-    await chatter.next('snapshot');
-    chatter.send({ type: 'chat', text: 'hello b' });
-    await chatter.next('chat');
-    const data = await exportLiveData(env, viewer.id);
-    expect(data.map((d) => d.sessionId).sort()).toEqual([a.id, b.id].sort());
-    expect(await eraseLiveData(env, viewer.id)).toEqual({ sessions: 2 });
-    expect(await exportLiveData(env, viewer.id)).toEqual([]);
-    const owner = await env.DB.prepare('select user_id from holds where session_id = ?').bind(a.id).first();
-    expect(owner).toEqual({ user_id: 'usr_erased' });
-  });
-});

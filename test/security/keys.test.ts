@@ -30,6 +30,9 @@ describe('access tokens: signing keys and forgery', () => {
     const old = await signWith(env.JWT_PREVIOUS_SECRETS, claims);
     expect(decodeJwt(old).header.kid).not.toBe(decodeJwt(token).header.kid);
     expect((await call('GET', '/v1/me', { token: old })).status).toBe(200);
+    // Once the old key is retired, its tokens stop verifying.
+    expectProblem(await callWithEnv({ JWT_PREVIOUS_SECRETS: '' }, 'GET', '/v1/me', { token: old }), 401);
+    expect((await callWithEnv({ JWT_PREVIOUS_SECRETS: '' }, 'GET', '/v1/me', { token })).status).toBe(200);
   });
 
   it('rejects an edited payload (role raised to admin)', async () => {

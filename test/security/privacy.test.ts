@@ -44,6 +44,9 @@ async function busyShopper() {
   const placed = await order(sam.token, { items: [{ productId: show.product.id, quantity: 1 }] });
   expect(placed.status).toBe(201);
   await call('PUT', '/v1/cart', { token: sam.token, body: { items: [{ productId: show.product.id, quantity: 2 }] } });
+  // A feed with more than one page leaves a ranked snapshot in KV.
+  const feed = await call('GET', '/v1/feed?limit=1', { token: sam.token });
+  expect(feed.json.nextCursor).toBeTypeOf('string');
   return { show, creatorPost, ownPost, sam, orderId: placed.json.id as string };
 }
 
@@ -58,6 +61,8 @@ describe('GET /v1/me/export', () => {
     expect(orders.orders.map((o: { id: string }) => o.id)).toEqual([orderId]);
     expect(orders.orders[0].items[0].productId).toBe(show.product.id);
     expect(orders.cart.items).toEqual([{ productId: show.product.id, quantity: 2 }]);
+    expect(res.json.areas.feed.snapshots).toHaveLength(1);
+    expect(res.json.areas.feed.snapshots[0].viewer).toBe(sam.id);
     expect(account.profile).toMatchObject({
       id: sam.id,
       email: sam.email,
@@ -156,6 +161,9 @@ describe('DELETE /v1/me (erasure)', () => {
       .first();
     expect(stats).toEqual({ review_count: 0 });
 
+    // KV: the feed snapshot ranked for the user is gone.
+    expect((await env.FEED_SNAPSHOTS.list({ prefix: `feed:${sam.id}:` })).keys).toEqual([]);
+
     // The live session object: chat redacted in the replay, no trace of the user.
     const replay = await call('GET', `/v1/live-sessions/${show.id}/replay`);
     expect(replay.text).not.toContain('waterproof');
@@ -172,6 +180,8 @@ describe('DELETE /v1/me (erasure)', () => {
     const creator = await signUp('creator');
     await call('PATCH', '/v1/me', { token: creator.token, body: { displayName: 'Cara Rivers' } });
     const product = await insertProduct({ creatorId: creator.id });
+    const exported = await call('GET', '/v1/me/export', { token: creator.token });
+    expect(exported.json.areas.catalog.products.map((p: { id: string }) => p.id)).toEqual([product.id]);
     const cached = await call('GET', `/v1/products/${product.id}`);
     expect(cached.json.creator.displayName).toBe('Cara Rivers');
     await call('GET', `/v1/products/${product.id}`); // now served from cache

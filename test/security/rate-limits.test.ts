@@ -1,19 +1,13 @@
-import { createExecutionContext, env, runInDurableObject } from 'cloudflare:test';
+import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import type { RateLimiter } from '../../durable-objects/rate-limiter';
-import { app } from '../../src/app';
+import { callWithEnv } from '../helpers/app-env';
 import { call, expectProblem } from '../helpers/http';
 import { signUp } from '../helpers/users';
 
 /** Calls the app with tighter limits than wrangler.toml's local defaults; bindings stay real. */
-async function callWithLimits(limits: Partial<Env>, method: string, path: string, address: string, body?: unknown) {
-  const req = new Request(`http://showroom.test${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', 'cf-connecting-ip': address },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const res = await app.fetch(req, { ...env, ...limits }, createExecutionContext());
-  return { status: res.status, headers: res.headers, json: await res.json().catch(() => undefined) };
+function callWithLimits(limits: Partial<Env>, method: string, path: string, address: string, body?: unknown) {
+  return callWithEnv(limits, method, path, { body, headers: { 'cf-connecting-ip': address } });
 }
 
 const login = (email: string, password: string, address = '198.51.100.7') =>
@@ -82,17 +76,17 @@ describe('per-address limits with RateLimit headers', () => {
     const { token } = await signUp();
     const limits = { RATE_LIMIT_WRITES: '2/60' };
     const address = '192.0.2.20';
-    const patch = async () => {
-      const req = new Request('http://showroom.test/v1/me', {
-        method: 'PATCH',
-        headers: { 'content-type': 'application/json', 'cf-connecting-ip': address, authorization: `Bearer ${token}` },
-        body: JSON.stringify({ displayName: 'x' }),
-      });
-      return app.fetch(req, { ...env, ...limits }, createExecutionContext());
-    };
-    expect((await patch()).status).toBe(200);
-    expect((await patch()).status).toBe(200);
-    expect((await patch()).status).toBe(429);
+    const patch = async () =>
+      (
+        await callWithEnv(limits, 'PATCH', '/v1/me', {
+          token,
+          body: { displayName: 'x' },
+          headers: { 'cf-connecting-ip': address },
+        })
+      ).status;
+    expect(await patch()).toBe(200);
+    expect(await patch()).toBe(200);
+    expect(await patch()).toBe(429);
     for (let i = 0; i < 5; i++) {
       const read = await callWithLimits(limits, 'GET', '/health', address);
       expect(read.status).toBe(200);

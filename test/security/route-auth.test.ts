@@ -37,6 +37,8 @@ const PUBLIC_WRITES = new Set([
   'passkeys.loginOptions',
   'passkeys.loginVerify',
   'webhooks.payments',
+  // Anonymous viewers report video views and product taps (batched, per-address write limit applies).
+  'videos.recordEvents',
 ]);
 
 describe('authorization on every route', () => {

@@ -9,6 +9,7 @@ import {
   createLiveSession,
   getLiveSessionRow,
   listLiveSessions,
+  liveSocketUpgrade,
   liveStub,
   toLiveSession,
   unwrap,
@@ -54,15 +55,16 @@ export const replayHandler: RouteHandler<typeof replay, AppEnv> = async (c) => {
   );
 };
 
-/** Hands the upgrade to the session's object, which checks the ticket and accepts the socket. */
+/**
+ * Upgrades are normally taken by `liveSocketUpgrade` in src/index.ts before the API middleware; this route
+ * documents the endpoint and answers what falls through (a plain GET → 426).
+ */
 export const socketHandler: RouteHandler<typeof socket, AppEnv> = async (c) => {
-  const { id } = c.req.valid('param');
-  if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
-    throw new ApiError('upgrade_required', 'Connect with a WebSocket upgrade');
-  }
-  await getLiveSessionRow(createDb(c.env.DB), id);
-  const res = await liveStub(c.env, id).fetch(c.req.raw);
-  // The object's response has immutable headers; middleware (secure headers, request id) needs its own copy.
+  c.req.valid('param');
+  const upgrade = liveSocketUpgrade(c.req.raw, c.env);
+  if (!upgrade) throw new ApiError('upgrade_required', 'Connect with a WebSocket upgrade');
+  const res = await upgrade;
+  // The object's response has immutable headers; the middleware needs its own copy.
   if (res.webSocket) return new Response(null, { status: 101, webSocket: res.webSocket });
   return new Response(res.body, res);
 };

@@ -4,13 +4,17 @@
  */
 import { registerPrivacyArea } from '../privacy';
 import { accountArea } from './account';
+import { catalogArea } from './catalog';
 import { discoveryArea } from './discovery';
+import { feedArea } from './feed';
 import { liveArea } from './live';
 import { ordersArea } from './orders';
 import { socialArea } from './social';
 
 registerPrivacyArea(accountArea);
+registerPrivacyArea(catalogArea);
 registerPrivacyArea(socialArea);
 registerPrivacyArea(discoveryArea);
+registerPrivacyArea(feedArea);
 registerPrivacyArea(liveArea);
 registerPrivacyArea(ordersArea);
