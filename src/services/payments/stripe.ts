@@ -1,19 +1,19 @@
-/** Stripe PaymentIntents over fetch (the official package's fetch client: it runs on workerd). */
-import Stripe from 'stripe';
+/** Stripe PaymentIntents over fetch (see stripe-api.ts for why not the official package at runtime). */
 import { ApiError } from '../../lib/errors';
 import type { PaymentProvider, PaymentSecrets } from './provider';
+import { stripeApi } from './stripe-api';
 import { verifyStripeEvent } from './stripe-events';
 
-export function stripeProvider(env: Env & PaymentSecrets): PaymentProvider {
-  const key = env.STRIPE_SECRET_KEY;
-  const client = () => {
-    if (!key) throw new ApiError('unavailable', 'STRIPE_SECRET_KEY is not configured');
-    return new Stripe(key, { httpClient: Stripe.createFetchHttpClient(), maxNetworkRetries: 2 });
+export function stripeProvider(env: Env & PaymentSecrets, fetcher: typeof fetch = fetch): PaymentProvider {
+  const api = () => {
+    if (!env.STRIPE_SECRET_KEY) throw new ApiError('unavailable', 'STRIPE_SECRET_KEY is not configured');
+    return stripeApi(env.STRIPE_SECRET_KEY, fetcher);
   };
   return {
     name: 'stripe',
     async createIntent({ paymentId, orderId, amount, currency }) {
-      const intent = await client().paymentIntents.create(
+      const intent = await api().post<{ id: string; client_secret: string | null }>(
+        '/payment_intents',
         {
           amount,
           currency: currency.toLowerCase(),
@@ -21,16 +21,13 @@ export function stripeProvider(env: Env & PaymentSecrets): PaymentProvider {
           metadata: { orderId, paymentId },
         },
         // Our payment id is unique per attempt, so a retried call never creates a second intent.
-        { idempotencyKey: `showroom-${paymentId}` },
+        `showroom-${paymentId}`,
       );
       if (!intent.client_secret) throw new ApiError('unavailable', 'Stripe returned no client secret');
       return { providerRef: intent.id, clientSecret: intent.client_secret };
     },
     async refund(providerRef) {
-      await client().refunds.create(
-        { payment_intent: providerRef },
-        { idempotencyKey: `showroom-refund-${providerRef}` },
-      );
+      await api().post('/refunds', { payment_intent: providerRef }, `showroom-refund-${providerRef}`);
     },
     verifyWebhook: (rawBody, header) => verifyStripeEvent(rawBody, header, env.STRIPE_WEBHOOK_SECRET),
   };
