@@ -2,14 +2,20 @@
 // authenticator (CTAP2, internal transport, resident keys, user verification) against the production bundle
 // on workerd. The page registers an account, adds a passkey with navigator.credentials.create(), signs in with
 // navigator.credentials.get(), and uses the tokens, exactly as a web or WebView client would.
-// Run: `npm run e2e:passkeys` (E2E_PORT, default 8821; CHROMIUM, default /usr/bin/chromium). Exits non-zero on failure.
-import { rmSync } from 'node:fs';
+// Run: `npm run test:e2e:passkeys` (PASSKEYS_E2E_PORT, default 8821; CHROMIUM_PATH, default /usr/bin/chromium); about
+// 20 s. Exits non-zero on failure.
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { applyMigrations, root } from '../bench/lib/index.mjs';
-import { startLocalServer } from '../lib/local-server.mjs';
+import { applyMigrations, root } from '../../scripts/bench/lib/index.mjs';
+import { startLocalServer } from '../../scripts/lib/local-server.mjs';
 
-const port = Number(process.env.E2E_PORT ?? 8821);
+const port = Number(process.env.PASSKEYS_E2E_PORT ?? 8821);
+const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+if (!existsSync(executablePath)) {
+  console.error(`✖ no Chromium at ${executablePath}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+  process.exit(1);
+}
 const origin = `http://localhost:${port}`;
 const state = join(root, '.wrangler', 'e2e-state');
 const step = (text) => process.stderr.write(`▶ ${text}\n`);
@@ -28,7 +34,7 @@ const server = await startLocalServer({
   },
 });
 const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  executablePath,
   args: ['--no-sandbox'],
 });
 try {
