@@ -9,14 +9,15 @@
 import { DurableObject } from 'cloudflare:workers';
 import { emitDomainEvent } from '../src/services/domain-events';
 import { chatOf, eraseChat, muteUser, postChat, removeChat } from './live/chat';
-import { acceptSocket } from './live/connect';
+import { acceptSocket, issueTicket } from './live/connect';
 import { SessionCore } from './live/core';
 import { LiveError, toResult } from './live/errors';
 import { convertHold, createHold, releaseHold } from './live/holds';
 import { startFlashSale, updateProduct } from './live/host';
 import { endSession, runDue, startSession, storeSummary } from './live/lifecycle';
 import * as rpc from './live/rpc-schemas';
-import { Coalescer, Limits, parseFrame, resume, send } from './live/sockets';
+import { replayPage } from './live/snapshot';
+import { Coalescer, goingAway, Limits, parseFrame, resume, send } from './live/sockets';
 import type { HoldRow } from './live/store';
 import { PING_FRAME, PONG_FRAME } from './live-session.protocol';
 
@@ -153,26 +154,12 @@ export class LiveSession extends DurableObject<Env> {
     });
   }
 
-  /** A single-use socket ticket for a signed-in user, valid for TICKET_TTL_MS. */
+  /** A single-use socket ticket for a signed-in user, valid for a minute. */
   issueTicket(input: unknown) {
     return toResult(async () => {
-      const { userId, displayName, host } = rpc.parseInput(rpc.TicketInput, input);
+      const parsed = rpc.parseInput(rpc.TicketInput, input);
       await this.core.session();
-      const bytes = crypto.getRandomValues(new Uint8Array(24));
-      const ticket = btoa(String.fromCharCode(...bytes))
-        .replaceAll('+', '-')
-        .replaceAll('/', '_');
-      const expiresAt = Date.now() + TICKET_TTL_MS;
-      this.core.store.run('delete from tickets where expires_at < ?', Date.now());
-      this.core.store.run(
-        'insert into tickets (ticket, user_id, display_name, host, expires_at) values (?, ?, ?, ?, ?)',
-        ticket,
-        userId,
-        displayName,
-        host ? 1 : 0,
-        expiresAt,
-      );
-      return { ticket, expiresAt };
+      return issueTicket(this.core, parsed);
     });
   }
 
@@ -180,27 +167,14 @@ export class LiveSession extends DurableObject<Env> {
   replay(input: unknown) {
     return toResult(async () => {
       const { afterSeq, limit } = rpc.parseInput(rpc.ReplayInput, input);
-      const s = await this.core.session();
-      const events = this.core.eventsAfter(afterSeq, limit + 1);
-      const origin = s.started_at ?? events[0]?.at ?? Date.now();
-      return {
-        startedAt: s.started_at,
-        events: events.slice(0, limit).map((e) => ({ offsetMs: Math.max(0, e.at - origin), event: e })),
-        more: events.length > limit,
-      };
+      await this.core.session();
+      return replayPage(this.core, afterSeq, limit);
     });
   }
 
   /** Before a planned restart: tell every socket when to come back, then close them (1012). */
   goingAway(retryInMs = 250) {
-    const sockets = this.ctx.getWebSockets();
-    for (const ws of sockets) {
-      send(ws, { type: 'going_away', retryInMs });
-      try {
-        ws.close(1012, 'going away');
-      } catch {}
-    }
-    return sockets.length;
+    return goingAway(this.core, retryInMs);
   }
 
   exportUser(userId: unknown) {
@@ -272,5 +246,4 @@ export class LiveSession extends DurableObject<Env> {
   }
 }
 
-export const TICKET_TTL_MS = 60_000;
 export { LiveError };

@@ -7,6 +7,27 @@ import type { SessionCore } from './core';
 import { LiveError } from './errors';
 import { type Identity, resume, send, snapshotFor } from './sockets';
 
+export const TICKET_TTL_MS = 60_000;
+
+/** A random single-use ticket for a signed-in user, stored in this object (so it opens only this session). */
+export function issueTicket(core: SessionCore, input: Identity & { userId: string }) {
+  const bytes = crypto.getRandomValues(new Uint8Array(24));
+  const ticket = btoa(String.fromCharCode(...bytes))
+    .replaceAll('+', '-')
+    .replaceAll('/', '_');
+  const expiresAt = Date.now() + TICKET_TTL_MS;
+  core.store.run('delete from tickets where expires_at < ?', Date.now());
+  core.store.run(
+    'insert into tickets (ticket, user_id, display_name, host, expires_at) values (?, ?, ?, ?, ?)',
+    ticket,
+    input.userId,
+    input.displayName,
+    input.host ? 1 : 0,
+    expiresAt,
+  );
+  return { ticket, expiresAt };
+}
+
 /** Takes a ticket out of storage (single use); undefined when unknown or expired. */
 function consumeTicket(core: SessionCore, ticket: string): Identity | undefined {
   const row = core.store.one<{ user_id: string; display_name: string; host: number; expires_at: number }>(

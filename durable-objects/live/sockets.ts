@@ -69,6 +69,18 @@ export function resume(core: SessionCore, ws: WebSocket, lastSeq: number, epoch?
   send(ws, snapshotFor(core, ws));
 }
 
+/** Before a planned restart: every socket learns when to come back, then closes with 1012. */
+export function goingAway(core: SessionCore, retryInMs: number) {
+  const sockets = core.ctx.getWebSockets();
+  for (const ws of sockets) {
+    send(ws, { type: 'going_away', retryInMs });
+    try {
+      ws.close(1012, 'going away');
+    } catch {}
+  }
+  return sockets.length;
+}
+
 /** Viewer counts and reactions, sent at most once per COALESCE_MS each. In memory: lost on hibernation, by design. */
 export class Coalescer {
   private reactions = new Map<string, number>();

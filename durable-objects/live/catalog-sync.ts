@@ -1,0 +1,104 @@
+/**
+ * Keeping the object's copy of the catalog in step with D1: loading a session (its products and variants)
+ * and re-reading price and stock after a change, publishing a `price` or `stock` event for every variant
+ * whose state differs from what viewers last saw (held/sold come from this object's holds).
+ */
+import { inArray } from 'drizzle-orm';
+import { liveSessionProducts, liveSessions, products, variants } from '../../src/db/schema';
+import type { SessionCore, VariantDbRow } from './core';
+import { LiveError } from './errors';
+
+export interface RefreshOptions {
+  /** false while loading: the snapshot carries the state, there is nothing to announce. */
+  publish?: boolean;
+  /** The variants as read in the batch that wrote them (saves a round trip). */
+  rows?: VariantDbRow[];
+}
+
+export async function loadFromD1(core: SessionCore, sessionId: string) {
+  const db = core.db;
+  const [row] = await db
+    .select()
+    .from(liveSessions)
+    .where(inArray(liveSessions.id, [sessionId]));
+  if (!row) throw new LiveError('not_found', 'Live session not found');
+  const shown = await db
+    .select()
+    .from(liveSessionProducts)
+    .where(inArray(liveSessionProducts.sessionId, [sessionId]));
+  const ids = shown.map((p) => p.productId);
+  const productRows = ids.length ? await db.select().from(products).where(inArray(products.id, ids)) : [];
+  if (core.store.session()) return; // another call loaded it while we awaited D1
+  core.store.ensureSchema();
+  // A fresh epoch: whatever history an earlier incarnation had is not available to this one.
+  core.store.run(
+    `insert into session (id, creator_id, title, status, currency, scheduled_at, started_at, ended_at, epoch, seq,
+     summary) values (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)`,
+    row.id,
+    row.creatorId,
+    row.title,
+    row.status,
+    productRows[0]?.currency ?? 'USD',
+    row.scheduledAt,
+    row.startedAt,
+    row.endedAt,
+    Date.now(),
+    row.summary ? JSON.stringify(row.summary) : null,
+  );
+  for (const p of shown) {
+    const product = productRows.find((r) => r.id === p.productId);
+    if (!product) continue;
+    core.store.run(
+      'insert into products (product_id, title, creator_id, position, pinned) values (?, ?, ?, ?, ?)',
+      p.productId,
+      product.title,
+      product.creatorId,
+      p.position,
+      p.pinned ? 1 : 0,
+    );
+  }
+  await refreshStock(core, ids, { publish: false });
+}
+
+export async function refreshStock(
+  core: SessionCore,
+  productIds: string[],
+  { publish = true, rows: given }: RefreshOptions = {},
+) {
+  const shown = productIds.filter((id) => core.store.product(id));
+  if (shown.length === 0) return;
+  const rows = given ?? (await core.db.select().from(variants).where(inArray(variants.productId, shown)));
+  for (const row of rows) {
+    const before = core.store.variant(row.id);
+    const totals = core.store.holdTotals(row.id);
+    core.store.run(
+      `insert into variants (id, product_id, options, position, price, on_hand, reserved, held, sold)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (id) do update set price = excluded.price,
+       on_hand = excluded.on_hand, reserved = excluded.reserved, held = excluded.held, sold = excluded.sold`,
+      row.id,
+      row.productId,
+      JSON.stringify(row.options),
+      row.position,
+      row.price,
+      row.stockOnHand,
+      row.stockReserved,
+      totals.held,
+      totals.sold,
+    );
+    if (!publish || !before) continue;
+    if (before.price !== row.price) {
+      core.changed.price.add(row.productId);
+      const price = { amount: row.price, currency: core.current().currency };
+      core.publish({ type: 'price', productId: row.productId, variantId: row.id, price });
+    }
+    const available = row.stockOnHand - row.stockReserved;
+    const changed =
+      before.on_hand - before.reserved !== available || before.held !== totals.held || before.sold !== totals.sold;
+    if (before.on_hand !== row.stockOnHand || before.reserved !== row.stockReserved) {
+      core.changed.stock.add(row.productId);
+    }
+    if (changed) {
+      core.publish({ type: 'stock', productId: row.productId, variantId: row.id, available, ...totals });
+    }
+  }
+}
