@@ -4,9 +4,7 @@
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { Scalar } from '@scalar/hono-api-reference';
-import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
-import { etag } from 'hono/etag';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
@@ -17,7 +15,7 @@ import { ApiError, problemResponse } from './lib/errors';
 import { allowedOrigin, apiContentSecurity, jsonGuard } from './lib/hardening';
 import { idempotency } from './lib/idempotency';
 import { log } from './lib/logger';
-import { requestLog, requireJsonBody, varyOnEncoding } from './lib/middleware';
+import { conditionalGet, limitBody, requestLog, requireJsonBody, varyOnEncoding } from './lib/middleware';
 import { rateLimit } from './lib/rate-limit';
 import { auditRouter } from './routes/audit';
 import { authRouter } from './routes/auth';
@@ -61,20 +59,13 @@ export function createApp() {
   // Compression (br/gzip by the client's Accept-Encoding) is done by Cloudflare's edge in production and by
   // Miniflare's entry worker locally, on the bytes the Worker returns; doing it again here would cost CPU.
   app.use(varyOnEncoding);
-  app.use((c, next) =>
-    bodyLimit({
-      maxSize: Number(c.env.MAX_BODY_BYTES) || 65_536,
-      onError: () => {
-        throw new ApiError('payload_too_large', `Request bodies are limited to ${c.env.MAX_BODY_BYTES} bytes`);
-      },
-    })(c, next),
-  );
+  app.use(limitBody);
   app.use(requireJsonBody);
   app.use(rateLimit);
   app.use(jsonGuard);
   app.use(authenticate);
   app.use(idempotency);
-  app.use(etag());
+  app.use(conditionalGet);
 
   // Mount every router in this one chain: the typed client (src/client.ts) knows only the routes whose
   // types flow through it; a separate `app.route(...)` statement would work but be invisible to the client.

@@ -25,6 +25,20 @@ describe('conventions', () => {
     expect(again.status).toBe(304);
   });
 
+  it('tags cacheable GETs only: no-store responses get no ETag, and a 304 keeps the request id', async () => {
+    const live = await call('GET', '/health/live');
+    expect(live.headers.get('cache-control')).toContain('no-store');
+    expect(live.headers.get('etag')).toBeNull();
+    const doc = await call('GET', '/openapi.json');
+    const notModified = await call('GET', '/openapi.json', {
+      headers: { 'if-none-match': `"other", ${doc.headers.get('etag')}`, 'x-request-id': 'req-304' },
+    });
+    expect(notModified.status).toBe(304);
+    expect(notModified.text).toBe('');
+    expect(notModified.headers.get('x-request-id')).toBe('req-304');
+    expect(notModified.headers.get('content-type')).toBeNull();
+  });
+
   it('answers unknown routes and oversized bodies with problem+json', async () => {
     const missing = expectProblem(await call('GET', '/v1/nowhere'), 404);
     expect(missing.requestId).toBeTypeOf('string');
