@@ -9,14 +9,13 @@ import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { timing } from 'hono/timing';
-import { authenticate } from './lib/auth';
+import { admission } from './lib/admission';
 import type { AppEnv } from './lib/context';
 import { ApiError, problemResponse } from './lib/errors';
 import { allowedOrigin, apiContentSecurity, jsonGuard } from './lib/hardening';
 import { idempotency } from './lib/idempotency';
 import { log } from './lib/logger';
 import { conditionalGet, limitBody, requestLog, requireJsonBody, varyOnEncoding } from './lib/middleware';
-import { rateLimit } from './lib/rate-limit';
 import { auditRouter } from './routes/audit';
 import { authRouter } from './routes/auth';
 import { cartRouter } from './routes/cart';
@@ -61,9 +60,8 @@ export function createApp() {
   app.use(varyOnEncoding);
   app.use(limitBody);
   app.use(requireJsonBody);
-  app.use(rateLimit);
+  app.use(admission);
   app.use(jsonGuard);
-  app.use(authenticate);
   app.use(idempotency);
   app.use(conditionalGet);
 

@@ -66,17 +66,18 @@ export async function loadLiveSession(env: Env, userId: string, sessionId: strin
   return { userId, role, sessionId };
 }
 
-/** Reads `Authorization: Bearer …` when present; a bad or revoked token is a 401 even on public routes. */
-export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
+/**
+ * Reads `Authorization: Bearer …` when present: the signed-in user, or nothing for an anonymous request.
+ * A bad or revoked token is a 401 even on public routes.
+ */
+export async function readAuth(c: Context<AppEnv>): Promise<AuthContext | undefined> {
   const header = c.req.header('Authorization');
-  if (header) {
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) throw new ApiError('unauthorized', 'Authorization must be "Bearer <access token>"');
-    const { userId, sessionId } = await verifyAccessToken(c.env, match[1]);
-    c.set('auth', await loadLiveSession(c.env, userId, sessionId));
-  }
-  await next();
-});
+  if (!header) return undefined;
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!match) throw new ApiError('unauthorized', 'Authorization must be "Bearer <access token>"');
+  const { userId, sessionId } = await verifyAccessToken(c.env, match[1]);
+  return loadLiveSession(c.env, userId, sessionId);
+}
 
 /** The signed-in user, or a 401. */
 export function requireUser(c: Context<AppEnv>): AuthContext {

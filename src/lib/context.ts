@@ -12,7 +12,7 @@ export interface AppEnv {
   Bindings: Env;
   Variables: {
     requestId: string;
-    /** Set by the `authenticate` middleware when a valid access token was presented. */
+    /** Set by the `admission` middleware (src/lib/admission.ts) when a valid access token was presented. */
     auth?: AuthContext;
   };
 }

@@ -9,7 +9,7 @@
  * Headers follow draft-ietf-httpapi-ratelimit-headers: `RateLimit-Policy: "auth";q=600;w=60` and
  * `RateLimit: "auth";r=599;t=42`; a refusal is a 429 problem with `Retry-After`.
  */
-import { createMiddleware } from 'hono/factory';
+import type { Context } from 'hono';
 import type { AppEnv } from './context';
 import { ApiError } from './errors';
 
@@ -37,12 +37,16 @@ function limiter(env: Env, name: string) {
   return env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(name));
 }
 
-export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
-  if (SAFE_METHODS.has(c.req.method)) return next();
+/**
+ * Counts this request against its address's policy. Returns the `RateLimit` headers for the response, or
+ * nothing when the request is not limited (reads, a disabled policy); a refusal throws a 429.
+ */
+export async function checkRateLimit(c: Context<AppEnv>): Promise<Record<string, string> | undefined> {
+  if (SAFE_METHODS.has(c.req.method)) return undefined;
   const policy = c.req.path.startsWith('/v1/auth/')
     ? parsePolicy('auth', c.env.RATE_LIMIT_AUTH)
     : parsePolicy('write', c.env.RATE_LIMIT_WRITES);
-  if (!policy) return next();
+  if (!policy) return undefined;
   const result = await limiter(c.env, `addr:${clientAddress(c.req)}`).hit(
     policy.name,
     policy.limit,
@@ -57,9 +61,8 @@ export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
       headers: { ...headers, 'Retry-After': String(result.resetSeconds) },
     });
   }
-  await next();
-  for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
-});
+  return headers;
+}
 
 async function accountLimiter(env: Env, email: string) {
   // The object is named by a hash, so emails never appear in object names.

@@ -94,6 +94,24 @@ describe('per-address limits with RateLimit headers', () => {
     }
   });
 
+  it('checks the limit and the token together: a spent address gets 429 whatever its token, else a bad token 401', async () => {
+    const { token } = await signUp();
+    const limits = { RATE_LIMIT_WRITES: '1/60' };
+    const patch = (bearer: string, address: string) =>
+      callWithEnv(limits, 'PATCH', '/v1/me', {
+        token: bearer,
+        body: { displayName: 'y' },
+        headers: { 'cf-connecting-ip': address },
+      });
+    // The refused request still counts: the address spent its one write on a bad token.
+    expectProblem(await patch('not-a-token', '192.0.2.40'), 401);
+    expectProblem(await patch('not-a-token', '192.0.2.40'), 429);
+    expectProblem(await patch(token, '192.0.2.40'), 429);
+    const ok = await patch(token, '192.0.2.41');
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('ratelimit')).toMatch(/^"write";r=0;t=\d+$/);
+  });
+
   it('"off" disables a policy', async () => {
     const res = await callWithLimits({ RATE_LIMIT_AUTH: 'off' }, 'POST', '/v1/auth/logout', '192.0.2.30', {
       refreshToken: 'rt_x',
