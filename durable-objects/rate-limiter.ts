@@ -1,10 +1,14 @@
 /**
  * Exact counters for throttling, one object per subject (an address, or an account's email hash).
- * A Durable Object runs one request at a time and keeps its counts in its own SQLite storage, so counts
- * are exact across all Worker instances (KV would be eventually consistent and let bursts through).
+ * A Durable Object runs one request at a time, so counts are exact across all Worker instances (KV would be
+ * eventually consistent and let bursts through).
  *
- * - `hit`: fixed-window request counting for per-address policies (`auth`, `write`).
- * - `loginCheck` / `loginFailed` / `loginSucceeded`: per-account back-off after failed logins.
+ * - `hit`: fixed-window request counting for per-address policies (`auth`, `write`). Every write request
+ *   waits for it, so its answer does not wait for the disk: counts are kept in memory and stored with
+ *   `allowUnconfirmed` (the object's output is not held until the write is durable; a crash can lose the
+ *   last few counts, which lets a handful of extra requests through, never refuses one wrongly).
+ * - `loginCheck` / `loginFailed` / `loginSucceeded`: per-account back-off after failed logins, in SQLite and
+ *   confirmed before answering (a lock-out must survive anything).
  */
 import { DurableObject } from 'cloudflare:workers';
 
@@ -14,6 +18,11 @@ export interface WindowResult {
   remaining: number;
   /** Seconds until the current window resets. */
   resetSeconds: number;
+}
+
+interface Window {
+  start: number;
+  count: number;
 }
 
 export interface BackoffPolicy {
@@ -29,33 +38,26 @@ const FAILURE_MEMORY_MS = 15 * 60 * 1000;
 
 export class RateLimiter extends DurableObject<Env> {
   private readonly sql: SqlStorage;
+  private readonly windows = new Map<string, Window>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    this.sql.exec(`CREATE TABLE IF NOT EXISTS windows (
-      policy TEXT PRIMARY KEY, window_start INTEGER NOT NULL, count INTEGER NOT NULL)`);
     this.sql.exec(`CREATE TABLE IF NOT EXISTS login_failures (
       id INTEGER PRIMARY KEY CHECK (id = 1), failures INTEGER NOT NULL, last_at INTEGER NOT NULL,
       locked_until INTEGER NOT NULL)`);
   }
 
   /** Counts one request against `policy` (limit per window) and says whether it is allowed. */
-  hit(policy: string, limit: number, windowSeconds: number, now = Date.now()): WindowResult {
+  async hit(policy: string, limit: number, windowSeconds: number, now = Date.now()): Promise<WindowResult> {
     const windowMs = windowSeconds * 1000;
     const windowStart = Math.floor(now / windowMs) * windowMs;
-    // SET expressions see the row's old values, so a new window restarts the count at 1.
-    const { count } = this.sql
-      .exec<{ count: number }>(
-        `INSERT INTO windows (policy, window_start, count) VALUES (?1, ?2, 1)
-         ON CONFLICT (policy) DO UPDATE SET
-           count = CASE WHEN window_start = excluded.window_start THEN count + 1 ELSE 1 END,
-           window_start = excluded.window_start
-         RETURNING count`,
-        policy,
-        windowStart,
-      )
-      .one();
+    const key = `window:${policy}`;
+    const previous = this.windows.get(key) ?? (await this.ctx.storage.get<Window>(key));
+    const count = previous?.start === windowStart ? previous.count + 1 : 1;
+    const current = { start: windowStart, count };
+    this.windows.set(key, current);
+    void this.ctx.storage.put(key, current, { allowUnconfirmed: true });
     return {
       allowed: count <= limit,
       limit,
