@@ -32,9 +32,11 @@ export function buildBundle(extraArgs = []) {
  *   the CPU of a bare request, while on Cloudflare it runs outside the Worker's CPU time.
  * @param {Record<string, string>} [options.vars] configuration overrides on top of wrangler.toml's vars (e.g. an
  *   end-to-end test's WEBAUTHN_ORIGINS)
+ * @param {number} [options.directPort] also serve the Worker on this port straight from workerd, without Miniflare's
+ *   entry worker in front (a local-only hop that on Cloudflare does not exist); its address is `directUrl`
  * @param {(stdout: import('node:stream').Readable, stderr: import('node:stream').Readable) => void} [options.handleRuntimeStdio]
  *   where the Worker's console output goes (default: this process's stdout/stderr)
- * @returns {Promise<{ url: URL, mf: Miniflare, dispose: () => Promise<void> }>}
+ * @returns {Promise<{ url: URL, directUrl?: URL, mf: Miniflare, dispose: () => Promise<void> }>}
  */
 export async function startLocalServer({
   port,
@@ -43,6 +45,7 @@ export async function startLocalServer({
   assets = true,
   vars,
   handleRuntimeStdio,
+  directPort,
 } = {}) {
   if (build) buildBundle();
   const { workerOptions } = unstable_getMiniflareWorkerOptions(join(root, 'wrangler.toml'));
@@ -62,7 +65,9 @@ export async function startLocalServer({
     defaultPersistRoot: persistRoot ?? join(root, '.wrangler', 'state', 'v3'),
     ...(handleRuntimeStdio ? { handleRuntimeStdio } : {}),
     ...(vars ? { bindings: { ...workerOptions.bindings, ...vars } } : {}),
+    ...(directPort ? { unsafeDirectSockets: [{ host: '127.0.0.1', port: directPort }] } : {}),
   });
   const url = await mf.ready;
-  return { url, mf, dispose: () => mf.dispose() };
+  const directUrl = directPort ? await mf.unsafeGetDirectURL() : undefined;
+  return { url, directUrl, mf, dispose: () => mf.dispose() };
 }

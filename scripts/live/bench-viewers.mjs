@@ -1,12 +1,13 @@
-// One load process of `npm run bench:live`: opens `count` viewer sockets and records, per socket, when each
-// stock update arrived. Driven over IPC by bench-live.mjs: 'connect' → 'ready', 'collect' → results, 'close'.
-//   kind 'live'     : the `ws` package against GET /v1/live-sessions/{id}/ws (our protocol)
+// One load process of `npm run bench:live`: holds viewer sockets in named groups (one per server under test)
+// and records, per socket, when each stock update arrived. Driven over IPC by bench-live.mjs:
+// 'connect' {group, kind, url, count} → 'ready'; 'collect' {group} → 'results'; 'close' {group} → 'closed'.
+//   kind 'live'     : the `ws` package against a WebSocket that speaks our protocol (snapshot, then events)
 //   kind 'socketio' : socket.io-client (websocket transport) against the Socket.IO room server
 import { io } from 'socket.io-client';
 import WebSocket from 'ws';
 
 const now = () => performance.timeOrigin + performance.now();
-const sockets = [];
+const groups = new Map();
 
 function record(viewer, update) {
   if (update.seq < viewer.lastSeq) viewer.outOfOrder += 1;
@@ -38,8 +39,10 @@ function openSocketIo(url) {
   });
 }
 
-async function connect({ kind, url, count }) {
-  const open = kind === 'live' ? openLive : openSocketIo;
+async function connect({ group, kind, url, count }) {
+  const open = kind === 'socketio' ? openSocketIo : openLive;
+  const sockets = [];
+  groups.set(group, sockets);
   // Batches, so the server is not hit by thousands of handshakes in one instant.
   for (let i = 0; i < count; i += 100) {
     const batch = Array.from({ length: Math.min(100, count - i) }, () => open(url));
@@ -49,21 +52,22 @@ async function connect({ kind, url, count }) {
 
 process.on('message', async (command) => {
   try {
+    const sockets = groups.get(command.group) ?? [];
     if (command.type === 'connect') {
       await connect(command);
-      process.send({ type: 'ready', count: sockets.length });
+      process.send({ type: 'ready', group: command.group });
     } else if (command.type === 'collect') {
       process.send({
         type: 'results',
+        group: command.group,
         viewers: sockets.map((v) => ({ received: v.received, outOfOrder: v.outOfOrder })),
       });
-      for (const v of sockets) {
-        v.received = [];
-        v.outOfOrder = 0;
-      }
     } else if (command.type === 'close') {
       for (const v of sockets) v.close();
-      setTimeout(() => process.exit(0), 200);
+      groups.delete(command.group);
+      process.send({ type: 'closed', group: command.group });
+    } else if (command.type === 'exit') {
+      process.exit(0);
     }
   } catch (error) {
     process.send({ type: 'error', message: String(error?.stack ?? error) });

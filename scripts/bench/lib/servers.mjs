@@ -34,12 +34,21 @@ export function applyMigrations(persistTo = benchStateDir) {
  * runs in front of the Worker, outside its CPU time. Call it once per process at a time: its CPU is found as
  * the workerd child of this process.
  */
-export async function startMiniflareServer({ port, persistTo = benchStateDir, build = true, assets = false }) {
+export async function startMiniflareServer({
+  port,
+  persistTo = benchStateDir,
+  build = true,
+  assets = false,
+  directPort,
+  vars,
+}) {
   let stderrTail = () => '';
   const server = await startLocalServer({
     port,
     build,
     assets,
+    directPort,
+    vars,
     persistRoot: join(persistTo, 'v3'),
     handleRuntimeStdio: (stdout, stderr) => {
       stdout.resume();
@@ -51,6 +60,7 @@ export async function startMiniflareServer({ port, persistTo = benchStateDir, bu
   return {
     name: 'Miniflare (production bundle, no dev proxy)',
     url: server.url,
+    directUrl: server.directUrl,
     cpuPids,
     mf: server.mf,
     stderr: () => stderrTail(),
