@@ -216,7 +216,7 @@ export class LiveSession extends DurableObject<Env> {
       case 'react':
         return this.coalescer.react(message.emoji);
       case 'chat':
-        return postChat(this.core, this.limits, ws, message.text);
+        return postChat(this.core, ws, message.text);
       case 'remove_chat':
         return removeChat(this.core, ws, message.messageId);
       case 'mute':

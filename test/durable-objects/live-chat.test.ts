@@ -1,5 +1,6 @@
-import { env } from 'cloudflare:test';
+import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import type { LiveSession } from '../../durable-objects/live-session';
 import { liveStub } from '../../src/services/live-sessions';
 import { call, expectProblem } from '../helpers/http';
 import { connect, connectAs, liveShow, sleep, ticketFor } from '../helpers/live';
@@ -71,6 +72,26 @@ describe('chat', () => {
     expect(anon.all('chat').map((c) => c.seq)).toEqual([2, 3, 4, 5, 6]);
     const snapshot = await call('GET', `/v1/live-sessions/${show.id}`);
     expect(snapshot.json.session.chat.map((m: { text: string }) => m.text)).toEqual(texts);
+  });
+
+  it('keeps a user’s chat window when the object is re-created (eviction, restart)', async () => {
+    const show = await liveShow();
+    const viewer = await signUp();
+    const me = await connectAs(show.id, viewer.token);
+    await me.next('snapshot');
+    for (let i = 0; i < 5; i++) {
+      me.send({ type: 'chat', text: `m${i}` });
+      await me.next('chat');
+    }
+    // A new instance over the same storage is what an eviction leaves: nothing of the old one's memory.
+    await runInDurableObject(liveStub(env, show.id), async (_, state) => {
+      const { LiveSession: Fresh } = await import('../../durable-objects/live-session');
+      const fresh: LiveSession = new Fresh(state, env);
+      const [socket] = state.getWebSockets();
+      fresh.webSocketMessage(socket, JSON.stringify({ type: 'chat', text: 'after restart' }));
+    });
+    expect(await me.next('error')).toMatchObject({ code: 'rate_limited' });
+    expect(me.all('chat').map((c) => c.message.text)).toEqual(['m0', 'm1', 'm2', 'm3', 'm4']);
   });
 
   it('lets the host remove messages and mute users; others cannot', async () => {
