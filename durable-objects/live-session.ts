@@ -144,11 +144,11 @@ export class LiveSession extends DurableObject<Env> {
     });
   }
 
-  /** Stock of these products changed elsewhere (orders, payments, catalog edits): re-read D1, tell viewers. */
+  /** Price or stock of these products changed elsewhere (orders, payments, catalog edits): re-read D1, tell viewers. */
   notifyStockChanged(productIds: unknown) {
     return this.mutate('live.notified', async () => {
       await this.core.refreshStock(rpc.parseInput(rpc.ProductIdsInput, productIds));
-      // Whoever changed the stock already emitted the domain event.
+      // Whoever changed the price or stock already emitted the domain event.
       this.core.takeDomainEvents('live.notified');
       return { seq: this.core.current().seq };
     });
