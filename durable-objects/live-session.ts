@@ -17,7 +17,7 @@ import { startFlashSale, updateProduct } from './live/host';
 import { endSession, runDue, startSession, storeSummary } from './live/lifecycle';
 import * as rpc from './live/rpc-schemas';
 import { replayPage } from './live/snapshot';
-import { Coalescer, goingAway, Limits, parseFrame, resume, send } from './live/sockets';
+import { Coalescer, goingAway, Limits, parseFrame, resume, send, viewerCount } from './live/sockets';
 import type { HoldRow } from './live/store';
 import { PING_FRAME, PONG_FRAME } from './live-session.protocol';
 
@@ -77,6 +77,14 @@ export class LiveSession extends DurableObject<Env> {
       const s = await this.core.session();
       return { epoch: s.epoch, seq: s.seq, session: this.core.snapshotState() };
     });
+  }
+
+  /**
+   * Open sockets right now ("viewers now" on cards and the feed): no snapshot is built and storage is not
+   * touched, so asking about a session this object never loaded stores nothing (and it has no sockets: 0).
+   */
+  viewerCount(): number {
+    return viewerCount(this.core);
   }
 
   /**
