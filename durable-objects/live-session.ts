@@ -17,7 +17,7 @@ import { startFlashSale, updateProduct } from './live/host';
 import { endSession, runDue, startSession, storeSummary } from './live/lifecycle';
 import * as rpc from './live/rpc-schemas';
 import { replayPage } from './live/snapshot';
-import { Coalescer, goingAway, Limits, parseFrame, resume, send } from './live/sockets';
+import { Coalescer, goingAway, Limits, parseFrame, resume, send, viewerCount } from './live/sockets';
 import type { HoldRow } from './live/store';
 import { PING_FRAME, PONG_FRAME } from './live-session.protocol';
 
@@ -77,6 +77,14 @@ export class LiveSession extends DurableObject<Env> {
       const s = await this.core.session();
       return { epoch: s.epoch, seq: s.seq, session: this.core.snapshotState() };
     });
+  }
+
+  /**
+   * Open sockets right now ("viewers now" on cards and the feed): no snapshot is built and storage is not
+   * touched, so asking about a session this object never loaded stores nothing (and it has no sockets: 0).
+   */
+  viewerCount(): number {
+    return viewerCount(this.core);
   }
 
   /**
@@ -144,11 +152,11 @@ export class LiveSession extends DurableObject<Env> {
     });
   }
 
-  /** Stock of these products changed elsewhere (orders, payments, catalog edits): re-read D1, tell viewers. */
+  /** Price or stock of these products changed elsewhere (orders, payments, catalog edits): re-read D1, tell viewers. */
   notifyStockChanged(productIds: unknown) {
     return this.mutate('live.notified', async () => {
       await this.core.refreshStock(rpc.parseInput(rpc.ProductIdsInput, productIds));
-      // Whoever changed the stock already emitted the domain event.
+      // Whoever changed the price or stock already emitted the domain event.
       this.core.takeDomainEvents('live.notified');
       return { seq: this.core.current().seq };
     });
@@ -216,7 +224,7 @@ export class LiveSession extends DurableObject<Env> {
       case 'react':
         return this.coalescer.react(message.emoji);
       case 'chat':
-        return postChat(this.core, this.limits, ws, message.text);
+        return postChat(this.core, ws, message.text);
       case 'remove_chat':
         return removeChat(this.core, ws, message.messageId);
       case 'mute':

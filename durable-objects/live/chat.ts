@@ -4,9 +4,12 @@
  */
 import type { ChatMessage } from '../live-session.protocol';
 import type { SessionCore } from './core';
-import { identityOf, type Limits, sendError } from './sockets';
+import { identityOf, sendError } from './sockets';
 
-export function postChat(core: SessionCore, limits: Limits, ws: WebSocket, text: string) {
+const CHAT_PER_WINDOW = 5;
+const CHAT_WINDOW_MS = 10_000;
+
+export function postChat(core: SessionCore, ws: WebSocket, text: string) {
   const who = identityOf(ws);
   if (!who.userId) return sendError(ws, 'unauthorized', 'Sign in to chat (connect with a ticket)');
   const session = core.current();
@@ -15,7 +18,7 @@ export function postChat(core: SessionCore, limits: Limits, ws: WebSocket, text:
   if (mute && mute.until > Date.now()) {
     return sendError(ws, 'muted', `The host muted you until ${new Date(mute.until).toISOString()}`);
   }
-  if (!who.host && !limits.allowChat(who.userId)) {
+  if (!who.host && !allowChat(core, who.userId)) {
     return sendError(ws, 'rate_limited', 'Too many chat messages; wait a few seconds');
   }
   const at = Date.now();
@@ -27,6 +30,19 @@ export function postChat(core: SessionCore, limits: Limits, ws: WebSocket, text:
     at,
   };
   core.publish({ type: 'chat', message });
+}
+
+/**
+ * A sliding window per user (CHAT_PER_WINDOW messages per CHAT_WINDOW_MS) in the object's storage, so it
+ * outlives eviction and restarts. Every call first drops all posts older than the window (a range delete
+ * on the `at` index), so the table only ever holds the last window's posts.
+ */
+export function allowChat(core: SessionCore, userId: string, now = Date.now()) {
+  core.store.run('delete from chat_posts where at <= ?', now - CHAT_WINDOW_MS);
+  const recent = core.store.one<{ n: number }>('select count(*) as n from chat_posts where user_id = ?', userId);
+  if ((recent?.n ?? 0) >= CHAT_PER_WINDOW) return false;
+  core.store.run('insert into chat_posts (user_id, at) values (?, ?)', userId, now);
+  return true;
 }
 
 export function removeChat(core: SessionCore, ws: WebSocket, messageId: string) {
@@ -81,5 +97,6 @@ export function eraseChat(core: SessionCore, userId: string) {
   }
   core.store.run('delete from mutes where user_id = ?', userId);
   core.store.run('delete from tickets where user_id = ?', userId);
+  core.store.run('delete from chat_posts where user_id = ?', userId);
   return rows.length;
 }

@@ -42,18 +42,22 @@ export async function acceptSocket(core: SessionCore, request: Request, onJoin: 
   if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket') {
     return problemResponse(new ApiError('upgrade_required', 'Connect with a WebSocket upgrade'));
   }
+  // Set by the Worker (liveSocketUpgrade), so a problem's body names the id its header carries.
+  const requestId = request.headers.get('x-request-id') ?? undefined;
   const url = new URL(request.url);
   try {
     await core.session(url.pathname.split('/')[3]);
   } catch (error) {
-    if (error instanceof LiveError) return problemResponse(new ApiError(error.code, error.message));
+    if (error instanceof LiveError) return problemResponse(new ApiError(error.code, error.message), requestId);
     throw error;
   }
   let identity: Identity = { userId: null, displayName: '', host: false };
   const ticket = url.searchParams.get('ticket');
   if (ticket !== null) {
     const found = consumeTicket(core, ticket);
-    if (!found) return problemResponse(new ApiError('unauthorized', 'The ticket is unknown, used or expired'));
+    if (!found) {
+      return problemResponse(new ApiError('unauthorized', 'The ticket is unknown, used or expired'), requestId);
+    }
     identity = found;
   }
   const { 0: client, 1: server } = new WebSocketPair();

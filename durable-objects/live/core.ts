@@ -137,6 +137,7 @@ export class SessionCore {
       type: 'product.updated',
       productId,
       creatorId: this.store.product(productId)?.creator_id ?? session.creator_id,
+      liveSessionId: session.id,
     }));
     if (this.changed.stock.size > 0) {
       events.push({ type: 'stock.changed', productIds: [...this.changed.stock], reason, liveSessionId: session.id });

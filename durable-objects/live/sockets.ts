@@ -21,8 +21,6 @@ export const COALESCE_MS = 250;
 /** Replays longer than this many events send a snapshot instead. */
 const MAX_REPLAY = 500;
 const FRAMES_PER_SECOND = 20;
-const CHAT_PER_WINDOW = 5;
-const CHAT_WINDOW_MS = 10_000;
 
 export function identityOf(ws: WebSocket): Identity {
   return (ws.deserializeAttachment() as Identity | null) ?? { userId: null, displayName: '', host: false };
@@ -122,10 +120,13 @@ export function viewerCount(core: SessionCore) {
   return core.ctx.getWebSockets().filter((ws) => ws.readyState === WebSocket.OPEN).length;
 }
 
-/** Per-socket token bucket against floods, and per-user chat limits (in memory). */
+/**
+ * Per-socket token bucket against floods. In memory on purpose: it is lost when the object hibernates or
+ * is evicted, but that only happens after the socket was idle for seconds, and a bucket idle for a second
+ * is full again anyway. (The per-user chat limit must outlive that and is in storage: see chat.ts.)
+ */
 export class Limits {
   private buckets = new WeakMap<WebSocket, { tokens: number; at: number }>();
-  private chats = new Map<string, number[]>();
 
   allowFrame(ws: WebSocket, now = Date.now()) {
     const bucket = this.buckets.get(ws) ?? { tokens: FRAMES_PER_SECOND, at: now };
@@ -134,14 +135,6 @@ export class Limits {
     const allowed = bucket.tokens >= 1;
     if (allowed) bucket.tokens -= 1;
     this.buckets.set(ws, bucket);
-    return allowed;
-  }
-
-  allowChat(userId: string, now = Date.now()) {
-    const recent = (this.chats.get(userId) ?? []).filter((t) => now - t < CHAT_WINDOW_MS);
-    const allowed = recent.length < CHAT_PER_WINDOW;
-    if (allowed) recent.push(now);
-    this.chats.set(userId, recent);
     return allowed;
   }
 }

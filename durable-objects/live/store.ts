@@ -1,10 +1,21 @@
 /**
  * The session object's own SQLite storage: the session row, its products and variants (a copy of D1's
- * price and stock, refreshed on every change), active flash sales, holds, the event log, socket tickets
- * and mutes. Reads and writes are synchronous (SQLite in the object), which is what lets a snapshot and
+ * price and stock, refreshed on every change), active flash sales, holds, the event log, socket tickets,
+ * mutes and recent chat posts (the chat rate limit). Reads and writes are synchronous (SQLite in the object), which is what lets a snapshot and
  * the log stay in one order with broadcasts.
  */
 import type { LiveSummaryWire } from '../live-session.protocol';
+
+/**
+ * Signed-in users' chat messages of the last window, for the per-user rate limit (chat.ts). Kept here, not
+ * in memory, so an evicted or restarted object still knows who just posted. Its own statement because
+ * objects created before it existed get it when they are next constructed (see LiveStore).
+ */
+const CHAT_POSTS = `
+create table if not exists chat_posts (user_id text not null, at integer not null);
+create index if not exists chat_posts_user on chat_posts (user_id, at);
+create index if not exists chat_posts_at on chat_posts (at);
+`;
 
 const SCHEMA = `
 create table if not exists session (
@@ -32,7 +43,7 @@ create table if not exists tickets (
   ticket text primary key, user_id text not null, display_name text not null, host integer not null,
   expires_at integer not null);
 create table if not exists mutes (user_id text primary key, until integer not null);
-`;
+${CHAT_POSTS}`;
 
 export interface SessionRow {
   id: string;
@@ -106,6 +117,7 @@ export class LiveStore {
 
   constructor(private readonly sql: SqlStorage) {
     this.ready = sql.exec("select 1 from sqlite_master where type = 'table' and name = 'session'").toArray().length > 0;
+    if (this.ready) sql.exec(CHAT_POSTS);
   }
 
   ensureSchema() {

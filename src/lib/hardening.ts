@@ -55,11 +55,11 @@ export const jsonGuard = createMiddleware<AppEnv>(async (c, next) => {
 });
 
 /** An API answer is data, never a page: nothing may be loaded or framed from it. */
+export const API_CONTENT_SECURITY = "default-src 'none'; frame-ancestors 'none'";
+
 export const apiContentSecurity = createMiddleware<AppEnv>(async (c, next) => {
   await next();
-  if (!c.req.path.startsWith('/docs')) {
-    c.res.headers.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
-  }
+  if (!c.req.path.startsWith('/docs')) c.res.headers.set('Content-Security-Policy', API_CONTENT_SECURITY);
 });
 
 /** The CORS origin callback: echo the origin only when CORS_ORIGINS lists it. */

@@ -10,7 +10,14 @@ export type DomainEvent =
   | { type: 'user.erased'; userId: string }
   /** The display name changed (it is shown on product cards as the creator summary). */
   | { type: 'user.renamed'; userId: string }
-  | { type: 'product.created' | 'product.updated' | 'product.deleted'; productId: string; creatorId: string }
+  | { type: 'product.created' | 'product.deleted'; productId: string; creatorId: string }
+  | {
+      type: 'product.updated';
+      productId: string;
+      creatorId: string;
+      /** Set when a live session changed the price and already told its own viewers. */
+      liveSessionId?: string;
+    }
   /** Units on hand or reserved changed for these products (any path: orders, holds, host edits). */
   | {
       type: 'stock.changed';

@@ -30,13 +30,8 @@ export async function liveSessionHost(db: Db, sessionId: string): Promise<string
   return row?.creatorId;
 }
 
-/** Viewers connected to each session now, asked of the sessions' objects in parallel. */
+/** Viewers connected to each session now (open sockets), asked of the sessions' objects in parallel. */
 export async function viewersNow(env: Env, sessionIds: string[]): Promise<Map<string, number>> {
-  const counts = await Promise.all(
-    sessionIds.map(async (id) => {
-      const result = await liveStub(env, id).snapshot();
-      return [id, result.ok ? result.value.session.viewers : 0] as const;
-    }),
-  );
+  const counts = await Promise.all(sessionIds.map(async (id) => [id, await liveStub(env, id).viewerCount()] as const));
   return new Map(counts);
 }

@@ -1,6 +1,7 @@
 /**
- * Stock changed somewhere (an order, a cancellation, a payment, a catalog edit): the live sessions that
- * show those products re-read D1 and tell their viewers. One indexed query when no session shows them.
+ * Price or stock changed somewhere (an order, a cancellation, a payment, a catalog edit): the live sessions
+ * that show those products re-read D1 and tell their viewers. One indexed query when no session shows them.
+ * The session that made the change itself (`liveSessionId`) already told its viewers and is skipped.
  */
 import { and, eq, inArray, ne } from 'drizzle-orm';
 import { createDb } from '../db/client';
@@ -9,20 +10,30 @@ import { log } from '../lib/logger';
 import type { DomainEvent, EventContext } from './domain-events';
 import { liveStub } from './live-sessions';
 
+/** The products whose price or stock an event may have changed. */
+function changedProducts(event: DomainEvent): string[] {
+  if (event.type === 'stock.changed') return event.productIds;
+  // A catalog edit may change a variant's price without touching stock.
+  if (event.type === 'product.updated') return [event.productId];
+  return [];
+}
+
 export async function notifyLiveSessions(event: DomainEvent, ctx: EventContext) {
-  if (event.type !== 'stock.changed' || event.productIds.length === 0) return;
+  const productIds = changedProducts(event);
+  if (productIds.length === 0) return;
+  const from = 'liveSessionId' in event ? event.liveSessionId : undefined;
   const db = createDb(ctx.env.DB);
   const rows = await db
     .selectDistinct({ sessionId: liveSessionProducts.sessionId })
     .from(liveSessionProducts)
     .innerJoin(liveSessions, eq(liveSessions.id, liveSessionProducts.sessionId))
-    .where(and(inArray(liveSessionProducts.productId, event.productIds), ne(liveSessions.status, 'ended')));
+    .where(and(inArray(liveSessionProducts.productId, productIds), ne(liveSessions.status, 'ended')));
   await Promise.all(
     rows
-      .filter((row) => row.sessionId !== event.liveSessionId)
+      .filter((row) => row.sessionId !== from)
       .map(async ({ sessionId }) => {
         try {
-          const result = await liveStub(ctx.env, sessionId).notifyStockChanged(event.productIds);
+          const result = await liveStub(ctx.env, sessionId).notifyStockChanged(productIds);
           if (!result.ok) log('warn', 'live_notify_failed', { requestId: ctx.requestId, sessionId, ...result.error });
         } catch (error) {
           // The sale itself succeeded; viewers catch up on their next event or reconnect.

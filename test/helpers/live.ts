@@ -103,3 +103,15 @@ export async function connectAs(sessionId: string, token: string, query = '') {
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Polls `check` until it holds, for state no frame announces (a mute landing in the object's storage);
+ * waits for the condition rather than a fixed time, so a loaded machine only makes it slower.
+ */
+export async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(10);
+  }
+}
