@@ -11,9 +11,15 @@ import { LiveError } from './errors';
 export interface RefreshOptions {
   /** false while loading: the snapshot carries the state, there is nothing to announce. */
   publish?: boolean;
-  /** The variants as read in the batch that wrote them (saves a round trip). */
-  rows?: VariantDbRow[];
+  /** The variants as read in the batch that wrote them (saves a round trip), or as they are about to be. */
+  rows?: VariantState[];
 }
+
+/** What the object keeps of a D1 variant. */
+export type VariantState = Pick<
+  VariantDbRow,
+  'id' | 'productId' | 'options' | 'position' | 'price' | 'stockOnHand' | 'stockReserved'
+>;
 
 export async function loadFromD1(core: SessionCore, sessionId: string) {
   const db = core.db;

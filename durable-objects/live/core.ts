@@ -4,7 +4,7 @@
  */
 import { inArray } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
-import { createDb } from '../../src/db/client';
+import { createDb, type Db } from '../../src/db/client';
 import { variants } from '../../src/db/schema';
 import type { DomainEvent } from '../../src/services/domain-events';
 import type { EventBody, HistoryEvent, ServerMessage, SessionState } from '../live-session.protocol';
@@ -14,6 +14,7 @@ import { buildSnapshot } from './snapshot';
 import { LiveStore } from './store';
 
 export type VariantDbRow = typeof variants.$inferSelect;
+export type { VariantState } from './catalog-sync';
 
 export class SessionCore {
   readonly store: LiveStore;
@@ -25,8 +26,11 @@ export class SessionCore {
     this.store = new LiveStore(ctx.storage.sql);
   }
 
-  get db() {
-    return createDb(this.env.DB);
+  private dbClient: Db | undefined;
+
+  get db(): Db {
+    this.dbClient ??= createDb(this.env.DB);
+    return this.dbClient;
   }
 
   /** One atomic D1 batch of any number of statements (D1 has no interactive transactions). */
@@ -150,6 +154,8 @@ export class SessionCore {
   /** Points the object's one alarm at the earliest due item. */
   async scheduleAlarm() {
     const due = this.store.nextDueAt();
+    // Most mutations leave it where it was; not rewriting it keeps a storage write out of their commit.
+    if (due === (await this.ctx.storage.getAlarm())) return;
     if (due === null) await this.ctx.storage.deleteAlarm();
     else await this.ctx.storage.setAlarm(due);
   }

@@ -1,14 +1,22 @@
 /**
  * Host actions on products during a show: price, units on hand, pinning, flash sales. Price and stock are
- * written through to D1 `variants` (so product cards and orders agree with the show), then the object
- * re-reads D1 and publishes what changed.
+ * written through to D1 `variants` (so product cards and orders agree with the show before the host hears
+ * success), and the object publishes what changed.
+ *
+ * A host's price or stock change is published as soon as the object has logged it, before D1 confirms:
+ * viewers should not wait for a round trip to the D1 primary, which on Cloudflare may be far from the show.
+ * The object checks first what D1 would refuse as far as it knows (stock below the units reserved); if D1
+ * still refuses (an order reserved units in the meantime) or fails, the object re-reads D1 and publishes
+ * its state as the next event, and the host gets the error. D1's read-back after the write corrects the
+ * object the same way when anything else changed in between.
  */
 import { and, eq, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import { liveSessionProducts, variants } from '../../src/db/schema';
 import { isStockShortage, refreshProductStatement } from '../../src/services/inventory';
-import type { SessionCore, VariantDbRow } from './core';
+import type { SessionCore, VariantDbRow, VariantState } from './core';
 import { LiveError } from './errors';
+import type { VariantRow } from './store';
 
 export interface ProductUpdate {
   productId: string;
@@ -32,53 +40,84 @@ function targetVariants(core: SessionCore, productId: string, variantId?: string
   return one;
 }
 
+/** The variants as they will be once D1 has the change, from the object's copy. */
+function expectedVariants(targets: VariantRow[], input: ProductUpdate): VariantState[] {
+  return targets.map((v) => {
+    const stockOnHand = input.stock ?? v.on_hand;
+    if (stockOnHand < v.reserved) throw stockBelowReserved();
+    return {
+      id: v.id,
+      productId: v.product_id,
+      options: JSON.parse(v.options),
+      position: v.position,
+      price: input.price?.amount ?? v.price,
+      stockOnHand,
+      stockReserved: v.reserved,
+    };
+  });
+}
+
+const stockBelowReserved = () =>
+  new LiveError('conflict', 'Stock on hand cannot go below the units held or reserved by orders');
+
+/** The D1 statements for a host update, the variants read back last. */
+function writesFor(core: SessionCore, targets: VariantRow[], input: ProductUpdate): BatchItem<'sqlite'>[] {
+  const db = core.db;
+  const writes: BatchItem<'sqlite'>[] = targets.flatMap((v) =>
+    input.price || input.stock !== undefined
+      ? [db.update(variants).set({ price: input.price?.amount, stockOnHand: input.stock }).where(eq(variants.id, v.id))]
+      : [],
+  );
+  if (input.pinned !== undefined) {
+    const shown = and(
+      eq(liveSessionProducts.sessionId, core.current().id),
+      eq(liveSessionProducts.productId, input.productId),
+    );
+    writes.push(db.update(liveSessionProducts).set({ pinned: input.pinned }).where(shown));
+  }
+  if (input.price || input.stock !== undefined) {
+    writes.push(refreshProductStatement(db, input.productId));
+    // Read back in the same batch: D1's state, without another round trip.
+    writes.push(core.variantsQuery(input.productId));
+  }
+  return writes;
+}
+
+function setPinned(core: SessionCore, productId: string, pinned: boolean) {
+  core.store.run('update products set pinned = ? where product_id = ?', pinned ? 1 : 0, productId);
+  core.publish({ type: 'pin', productId, pinned });
+}
+
 export async function updateProduct(core: SessionCore, input: ProductUpdate) {
-  const session = core.current();
-  if (session.status === 'ended') throw new LiveError('conflict', 'The session has ended');
+  if (core.current().status === 'ended') throw new LiveError('conflict', 'The session has ended');
   const targets = targetVariants(core, input.productId, input.variantId);
   if (input.stock !== undefined && targets.length > 1) {
     throw new LiveError('validation_failed', 'variantId is required to set stock of a product with several variants');
   }
   if (input.price) checkCurrency(core, input.price.currency);
-  const db = core.db;
-  const writes: BatchItem<'sqlite'>[] = [];
-  for (const v of targets) {
-    if (input.price) writes.push(db.update(variants).set({ price: input.price.amount }).where(eq(variants.id, v.id)));
-    if (input.stock !== undefined) {
-      writes.push(db.update(variants).set({ stockOnHand: input.stock }).where(eq(variants.id, v.id)));
-    }
-  }
-  if (input.pinned !== undefined) {
-    writes.push(
-      db
-        .update(liveSessionProducts)
-        .set({ pinned: input.pinned })
-        .where(and(eq(liveSessionProducts.sessionId, session.id), eq(liveSessionProducts.productId, input.productId))),
-    );
-  }
-  if (input.price || input.stock !== undefined) writes.push(refreshProductStatement(db, input.productId));
   const catalogChange = input.price !== undefined || input.stock !== undefined;
-  // The variants are read back in the same batch: what viewers see is what was written, without a round trip.
-  if (catalogChange) writes.push(core.variantsQuery(input.productId));
+  const expected = catalogChange ? expectedVariants(targets, input) : [];
+  const writes = writesFor(core, targets, input);
+  const product = core.store.product(input.productId)!;
+  const pinChange = input.pinned !== undefined && (product.pinned === 1) !== input.pinned;
+  // Published before D1 confirms (see the top of this file).
+  if (pinChange) setPinned(core, input.productId, input.pinned!);
+  if (catalogChange) await core.refreshStock([input.productId], { rows: expected });
   let written: unknown[];
   try {
     written = await core.batch(writes);
   } catch (error) {
-    if (isStockShortage(error)) {
-      throw new LiveError('conflict', 'Stock on hand cannot go below the units held or reserved by orders');
-    }
+    // Viewers have seen the change: they get D1's state back (best effort if D1 is failing too).
+    if (pinChange) setPinned(core, input.productId, !input.pinned);
+    if (catalogChange) await core.refreshStock([input.productId]).catch(() => undefined);
+    if (isStockShortage(error)) throw stockBelowReserved();
     throw error;
   }
   // A new price from the host replaces a running flash sale; nothing is restored when it would have ended.
-  if (input.price && core.store.flashSale(input.productId)) {
-    const sale = core.store.flashSale(input.productId)!;
+  const sale = input.price ? core.store.flashSale(input.productId) : undefined;
+  if (sale) {
     core.store.run('delete from flash_sales where product_id = ?', input.productId);
     announceSale(core, input.productId, 'ended', sale.price, sale.ends_at);
-  }
-  const product = core.store.product(input.productId)!;
-  if (input.pinned !== undefined && (product.pinned === 1) !== input.pinned) {
-    core.store.run('update products set pinned = ? where product_id = ?', input.pinned ? 1 : 0, input.productId);
-    core.publish({ type: 'pin', productId: input.productId, pinned: input.pinned });
   }
   if (catalogChange) await core.refreshStock([input.productId], { rows: written.at(-1) as VariantDbRow[] });
   await core.scheduleAlarm();
