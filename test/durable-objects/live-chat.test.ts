@@ -139,6 +139,21 @@ describe('chat', () => {
   });
 });
 
+describe('one client’s frames', () => {
+  it('are handled in the order the client sent them, however fast', async () => {
+    const show = await liveShow();
+    const host = await connectAs(show.id, show.host.token);
+    await host.next('snapshot');
+    // The host is not chat-limited; 15 frames stay inside the per-socket frame budget (20 at once).
+    const texts = Array.from({ length: 15 }, (_, i) => `message ${i}`);
+    for (const text of texts) host.send({ type: 'chat', text });
+    const received = [];
+    for (const _ of texts) received.push(await host.next('chat'));
+    expect(received.map((f) => f.message.text)).toEqual(texts);
+    expect(received.map((f) => f.seq)).toEqual(received.map((_, i) => received[0].seq + i));
+  });
+});
+
 describe('privacy (exportUser / eraseUser)', () => {
   it('exports a user’s messages and holds, and erases them without leaving seq gaps', async () => {
     const show = await liveShow({ variants: [{ price: 1000, stock: 5 }] });
