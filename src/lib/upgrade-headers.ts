@@ -1,16 +1,13 @@
 /**
  * The headers app.ts's middleware puts on every answer (X-Request-Id, the security headers), for answers
- * made outside the app: WebSocket upgrades go straight to a Durable Object for fast connects (see
- * `liveSocketUpgrade`). Hono's own `requestId` and `secureHeaders` run here, so an incoming X-Request-Id
- * is kept or replaced by exactly the app's rules.
+ * made outside the app: a WebSocket upgrade goes straight to its Durable Object for fast connects (see
+ * `liveSocketUpgrade`), and the object stamps its problems with these and its 101 with the request id (see
+ * durable-objects/live/connect.ts). Built without a Hono app per request: a crowd joining at once would pay
+ * for it thousands of times over.
  */
 import { Hono } from 'hono';
-import { type RequestIdVariables, requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { API_CONTENT_SECURITY } from './hardening';
-
-/** Answers the request; `requestId` is the id the answer will carry. */
-export type Forward = (request: Request, requestId: string) => Promise<Response>;
 
 /**
  * The options app.ts gives `secureHeaders`. test/durable-objects/live-upgrade.test.ts compares an upgrade's
@@ -18,26 +15,29 @@ export type Forward = (request: Request, requestId: string) => Promise<Response>
  */
 const SECURE_HEADERS = { crossOriginResourcePolicy: 'cross-origin' } as const;
 
-const stamped = new Hono<{ Bindings: { forward: Forward }; Variables: RequestIdVariables }>()
-  .use(requestId(), secureHeaders(SECURE_HEADERS))
-  .all('*', async (c) => {
-    const id = c.get('requestId');
-    const res = await c.env.forward(c.req.raw, id);
-    // A stub's answer has immutable headers, and a 101 must be rebuilt around its socket.
-    const headers = new Headers(res.headers);
-    headers.set('X-Request-Id', id);
-    headers.set('Content-Security-Policy', API_CONTENT_SECURITY);
-    return res.status === 101
-      ? new Response(null, { status: 101, webSocket: res.webSocket, headers })
-      : new Response(res.body, { status: res.status, statusText: res.statusText, headers });
-  });
+let securityHeaders: Promise<[string, string][]> | undefined;
 
-/**
- * Forwards `request` and gives the answer the API's response headers.
- *
- * @example
- * withApiHeaders(request, (req, id) => stub.fetch(req))
- */
-export async function withApiHeaders(request: Request, forward: Forward): Promise<Response> {
-  return stamped.fetch(request, { forward });
+/** What Hono's `secureHeaders` sets, found once by running it, plus the API's Content-Security-Policy. */
+function apiSecurityHeaders() {
+  if (!securityHeaders) {
+    const probe = new Hono().use(secureHeaders(SECURE_HEADERS)).get('*', (c) => c.body(null));
+    securityHeaders = Promise.resolve(probe.request('/')).then((res): [string, string][] => [
+      ...res.headers,
+      ['Content-Security-Policy', API_CONTENT_SECURITY],
+    ]);
+  }
+  return securityHeaders;
+}
+
+/** hono/request-id's rule: a client's id is kept when it is short and plain, otherwise a new one is made. */
+export function requestIdOf(request: Request): string {
+  const incoming = request.headers.get('X-Request-Id');
+  return incoming && incoming.length <= 255 && !/[^\w\-=]/.test(incoming) ? incoming : crypto.randomUUID();
+}
+
+/** The API's answer headers for a request with this id. */
+export async function apiAnswerHeaders(requestId: string): Promise<Headers> {
+  const headers = new Headers(await apiSecurityHeaders());
+  headers.set('X-Request-Id', requestId);
+  return headers;
 }

@@ -11,7 +11,6 @@ import type { AuthContext } from '../lib/context';
 import { ApiError } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { decodeCursor, paginate } from '../lib/pagination';
-import { withApiHeaders } from '../lib/upgrade-headers';
 import { toIso } from '../schemas/common';
 import type { LiveSession, LiveSessionCreate } from '../schemas/live-sessions';
 
@@ -25,19 +24,15 @@ const SOCKET_PATH = /^\/v1\/live-sessions\/(liv_[0-9a-z]{26})\/ws$/;
 /**
  * A viewer's WebSocket upgrade goes straight to the session's object, before the API middleware: the object
  * checks the ticket and that the session exists, and a connection kept open for hours holds nothing of the
- * HTTP stack. The answer (101 or a problem) still gets the request id and security headers every API
- * answer has; the object sees the id in X-Request-Id for its problems. Anything else (no upgrade header,
- * a malformed id) falls through to the documented route.
+ * HTTP stack. The object stamps its answer itself (a 101 with the request id; a problem with every API
+ * answer's headers, see src/lib/upgrade-headers.ts), so it passes through here untouched. Anything else (no upgrade
+ * header, a malformed id) falls through to the documented route.
  */
 export function liveSocketUpgrade(request: Request, env: Env): Promise<Response> | undefined {
   if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket') return undefined;
   const match = SOCKET_PATH.exec(new URL(request.url).pathname);
   if (!match) return undefined;
-  return withApiHeaders(request, (req, requestId) => {
-    const headers = new Headers(req.headers);
-    headers.set('X-Request-Id', requestId);
-    return liveStub(env, match[1]).fetch(new Request(req, { headers }));
-  });
+  return liveStub(env, match[1]).fetch(request);
 }
 
 /** The value of a successful RPC result, or the matching `ApiError`. */
