@@ -7,9 +7,11 @@
 import { createMiddleware } from 'hono/factory';
 import { readAuth } from './auth';
 import type { AppEnv } from './context';
-import { checkRateLimit } from './rate-limit';
+import { checkRateLimit, SAFE_METHODS } from './rate-limit';
 
 export const admission = createMiddleware<AppEnv>(async (c, next) => {
+  // Anonymous reads, most of the catalog's traffic, have nothing to check.
+  if (SAFE_METHODS.has(c.req.method) && !c.req.header('Authorization')) return next();
   const [limit, auth] = await Promise.allSettled([checkRateLimit(c), readAuth(c)]);
   if (limit.status === 'rejected') throw limit.reason;
   if (auth.status === 'rejected') throw auth.reason;

@@ -13,7 +13,8 @@ import type { Context } from 'hono';
 import type { AppEnv } from './context';
 import { ApiError } from './errors';
 
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Methods no policy counts. */
+export const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 interface Policy {
   name: 'auth' | 'write';
