@@ -6,7 +6,7 @@ import { ApiError, problemResponse } from '../../src/lib/errors';
 import { apiAnswerHeaders, requestIdOf } from '../../src/lib/upgrade-headers';
 import type { SessionCore } from './core';
 import { LiveError } from './errors';
-import { type Identity, resume, send, snapshotFor } from './sockets';
+import { type Identity, resume, sendFrame, snapshotFrame } from './sockets';
 
 export const TICKET_TTL_MS = 60_000;
 
@@ -79,7 +79,7 @@ export async function acceptSocket(core: SessionCore, request: Request, onJoin: 
   if (url.searchParams.has('lastSeq') && Number.isInteger(lastSeq) && lastSeq >= 0 && Number.isInteger(epoch)) {
     resume(core, server, lastSeq, epoch);
   } else {
-    send(server, snapshotFor(core, server));
+    sendFrame(server, snapshotFrame(core, server));
   }
   if (core.current().status === 'ended') server.close(1000, 'session ended');
   else onJoin();

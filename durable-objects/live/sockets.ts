@@ -8,6 +8,7 @@ import {
   ClientMessage as ClientMessageSchema,
   MAX_FRAME_BYTES,
   type ServerMessage,
+  type SessionState,
 } from '../live-session.protocol';
 import type { SessionCore } from './core';
 
@@ -17,7 +18,8 @@ export interface Identity {
   host: boolean;
 }
 
-export const COALESCE_MS = 250;
+export const REACTIONS_EVERY_MS = 250;
+const VIEWERS_EVERY_MS = 1000;
 /** Replays longer than this many events send a snapshot instead. */
 const MAX_REPLAY = 500;
 const FRAMES_PER_SECOND = 20;
@@ -36,16 +38,38 @@ export function sendError(ws: WebSocket, code: string, message: string) {
   send(ws, { type: 'error', code, message });
 }
 
-export function snapshotFor(core: SessionCore, ws: WebSocket): ServerMessage {
+/** Anonymous viewers' snapshot frame per snapshot state (core caches one state per seq for a second). */
+const anonymousFrames = new WeakMap<SessionState, string>();
+
+/**
+ * The snapshot frame for this socket. Anonymous viewers, most of a crowd, share one serialized frame: a
+ * thousand joining at once cost one JSON.stringify, not a thousand (and no garbage per join).
+ */
+export function snapshotFrame(core: SessionCore, ws: WebSocket): string {
   const s = core.current();
   const who = identityOf(ws);
-  return {
-    type: 'snapshot',
-    epoch: s.epoch,
-    seq: s.seq,
-    session: core.snapshotState(),
-    you: { userId: who.userId, host: who.host },
-  };
+  const session = core.snapshotState();
+  const frame = () =>
+    JSON.stringify({
+      type: 'snapshot',
+      epoch: s.epoch,
+      seq: s.seq,
+      session,
+      you: { userId: who.userId, host: who.host },
+    } satisfies ServerMessage);
+  if (who.userId !== null || who.host) return frame();
+  let shared = anonymousFrames.get(session);
+  if (shared === undefined) {
+    shared = frame();
+    anonymousFrames.set(session, shared);
+  }
+  return shared;
+}
+
+export function sendFrame(ws: WebSocket, frame: string) {
+  try {
+    ws.send(frame);
+  } catch {}
 }
 
 /** Sends what a client missed after `lastSeq`: the events from the log, or a snapshot when that is shorter. */
@@ -56,7 +80,7 @@ export function resume(core: SessionCore, ws: WebSocket, lastSeq: number, epoch?
   if (sameHistory && missed === 0) return;
   if (sameHistory && missed <= MAX_REPLAY) {
     const frames = core.eventsAfter(lastSeq, missed).map((e) => JSON.stringify(e));
-    const snapshot = JSON.stringify(snapshotFor(core, ws));
+    const snapshot = snapshotFrame(core, ws);
     if (frames.reduce((bytes, f) => bytes + f.length, 0) <= snapshot.length) {
       for (const frame of frames) ws.send(frame);
       return;
@@ -64,7 +88,7 @@ export function resume(core: SessionCore, ws: WebSocket, lastSeq: number, epoch?
     ws.send(snapshot);
     return;
   }
-  send(ws, snapshotFor(core, ws));
+  sendFrame(ws, snapshotFrame(core, ws));
 }
 
 /** Before a planned restart: every socket learns when to come back, then closes with 1012. */
@@ -79,40 +103,38 @@ export function goingAway(core: SessionCore, retryInMs: number) {
   return sockets.length;
 }
 
-/** Viewer counts and reactions, sent at most once per COALESCE_MS each. In memory: lost on hibernation, by design. */
+/**
+ * Viewer counts (at most one frame a second) and reactions (at most one every REACTIONS_EVERY_MS). In memory:
+ * lost on hibernation, by design. A count is a broadcast to every socket, so while a crowd of thousands
+ * joins, a faster rate would spend the object's time announcing the crowd rather than serving it.
+ */
 export class Coalescer {
   private reactions = new Map<string, number>();
-  private viewersDirty = false;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private viewersTimer: ReturnType<typeof setTimeout> | undefined;
+  private reactionsTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly core: SessionCore) {}
 
   viewersChanged() {
-    this.viewersDirty = true;
-    this.arm();
+    this.viewersTimer ??= setTimeout(() => this.flushViewers(), VIEWERS_EVERY_MS);
   }
 
   react(emoji: string) {
     this.reactions.set(emoji, (this.reactions.get(emoji) ?? 0) + 1);
-    this.arm();
+    this.reactionsTimer ??= setTimeout(() => this.flushReactions(), REACTIONS_EVERY_MS);
   }
 
-  private arm() {
-    this.timer ??= setTimeout(() => this.flush(), COALESCE_MS);
+  private flushViewers() {
+    this.viewersTimer = undefined;
+    const count = viewerCount(this.core);
+    this.core.store.run('update session set peak_viewers = max(peak_viewers, ?)', count);
+    this.core.broadcast({ type: 'viewers', count });
   }
 
-  flush() {
-    this.timer = undefined;
-    if (this.viewersDirty) {
-      this.viewersDirty = false;
-      const count = viewerCount(this.core);
-      this.core.store.run('update session set peak_viewers = max(peak_viewers, ?)', count);
-      this.core.broadcast({ type: 'viewers', count });
-    }
-    if (this.reactions.size > 0) {
-      this.core.broadcast({ type: 'reaction', counts: Object.fromEntries(this.reactions) });
-      this.reactions.clear();
-    }
+  private flushReactions() {
+    this.reactionsTimer = undefined;
+    this.core.broadcast({ type: 'reaction', counts: Object.fromEntries(this.reactions) });
+    this.reactions.clear();
   }
 }
 
