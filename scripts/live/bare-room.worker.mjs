@@ -3,6 +3,7 @@
 // shaped like ours (same fields, same size). No API, no D1, no event log: whatever our session object costs
 // beyond this is ours; what this costs is the runtime's.
 import { DurableObject } from 'cloudflare:workers';
+import { benchStockEvent } from './bench-stock-event.mjs';
 
 export class BareRoom extends DurableObject {
   seq = 0;
@@ -16,17 +17,7 @@ export class BareRoom extends DurableObject {
 
   broadcast(stock) {
     this.seq += 1;
-    const frame = JSON.stringify({
-      type: 'stock',
-      productId: 'prd_01m8bench0000000000000000',
-      variantId: 'var_01m8bench0000000000000000',
-      available: stock,
-      held: 0,
-      sold: 0,
-      epoch: 1,
-      seq: this.seq,
-      at: Date.now(),
-    });
+    const frame = JSON.stringify(benchStockEvent(stock, this.seq));
     for (const ws of this.ctx.getWebSockets()) ws.send(frame);
     return this.seq;
   }

@@ -3,6 +3,7 @@
 // Runs in its own process so its memory can be measured alone. Usage: node socketio-server.mjs <port>
 import { createServer } from 'node:http';
 import { Server } from 'socket.io';
+import { benchStockEvent } from './bench-stock-event.mjs';
 
 const port = Number(process.argv[2]);
 let seq = 0;
@@ -18,17 +19,7 @@ const http = createServer((req, res) => {
   req.on('end', () => {
     const { stock } = JSON.parse(body);
     seq += 1;
-    io.to('show').emit('stock', {
-      type: 'stock',
-      productId: 'prd_01m8bench0000000000000000',
-      variantId: 'var_01m8bench0000000000000000',
-      available: stock,
-      held: 0,
-      sold: 0,
-      epoch: 1,
-      seq,
-      at: Date.now(),
-    });
+    io.to('show').emit('stock', benchStockEvent(stock, seq));
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ seq }));
   });
 });
