@@ -42,15 +42,13 @@ export async function applyPaymentEvent(
         .where(and(eq(payments.provider, provider.name), eq(payments.providerRef, event.providerRef)))
         .get()
     : undefined;
-  const record = db
-    .insert(paymentEvents)
-    .values({
-      id: event.id,
-      provider: provider.name,
-      type: event.kind,
-      orderId: payment?.orderId ?? null,
-      receivedAt: Date.now(),
-    });
+  const record = db.insert(paymentEvents).values({
+    id: event.id,
+    provider: provider.name,
+    type: event.kind,
+    orderId: payment?.orderId ?? null,
+    receivedAt: Date.now(),
+  });
   try {
     if (!payment || event.kind === 'ignored') {
       await db.batch([record]);
