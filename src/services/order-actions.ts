@@ -9,6 +9,23 @@ import { ApiError } from '../lib/errors';
 import { type EventContext, emitDomainEvent } from './domain-events';
 import { type Transition, type TransitionOptions, transitionOrder, transitions } from './order-transitions';
 import { findOrder } from './orders';
+import { cancelOpenIntents } from './payments/cancel-intents';
+import type { CancelReason } from './payments/provider';
+
+/**
+ * Runs after the cancel/expiry transition has committed, never inside it: D1 has no transaction that
+ * could span a provider call, and the order must end cancelled (stock released) whatever the provider
+ * says. Called before the commit, a cancelled intent could be left behind by a transition that then
+ * lost to a concurrent payment, or a slow provider could hold the cancel hostage. Only the request that
+ * won the transition gets here, so the provider is asked once. If the call fails, or the buyer pays in
+ * between, the success webhook refunds the payment. In a request it finishes after the response
+ * (waitUntil); in the cron it is awaited.
+ */
+async function cancelIntentsAfter(db: Db, order: OrderRow, reason: CancelReason, ctx: EventContext) {
+  const work = cancelOpenIntents(db, order.id, reason, ctx);
+  if (ctx.waitUntil) ctx.waitUntil(work);
+  else await work;
+}
 
 async function apply(
   db: Db,
@@ -36,7 +53,10 @@ function illegal(order: OrderRow, action: string): ApiError {
 /** Buyer (or admin) cancels an unpaid order; its units go back on sale. */
 export async function cancelOrder(db: Db, order: OrderRow, ctx: EventContext): Promise<OrderRow> {
   const done = await apply(db, order.id, transitions.cancel, ctx, { set: { cancelReason: 'cancelled_by_buyer' } });
-  if (done) return done;
+  if (done) {
+    await cancelIntentsAfter(db, done, 'requested_by_customer', ctx);
+    return done;
+  }
   throw illegal((await findOrder(db, order.id)) ?? order, 'cancelled');
 }
 
@@ -47,6 +67,7 @@ export async function expireIfDue(db: Db, order: OrderRow, ctx: EventContext, no
     when: lte(orders.expiresAt, now),
     set: { cancelReason: 'expired' },
   });
+  if (done) await cancelIntentsAfter(db, done, 'abandoned', ctx);
   return done ?? (await findOrder(db, order.id)) ?? order;
 }
 
@@ -70,14 +91,22 @@ export async function fulfilOrder(db: Db, order: OrderRow, ctx: EventContext): P
   throw illegal((await findOrder(db, order.id)) ?? order, 'fulfilled');
 }
 
-/** Marks a paid or fulfilled order refunded; units of an unshipped (paid) order return to stock. */
+/**
+ * Marks a paid or fulfilled order refunded; units of an unshipped (paid) order return to stock. A
+ * cancelled order is refunded when a payment for it succeeded anyway; its units were already released.
+ */
 export async function refundOrder(
   db: Db,
   order: OrderRow,
   ctx: EventContext,
   options: TransitionOptions = {},
 ): Promise<OrderRow | null> {
-  const t = order.status === 'fulfilled' ? transitions.refundFulfilled : transitions.refundPaid;
+  const t =
+    order.status === 'fulfilled'
+      ? transitions.refundFulfilled
+      : order.status === 'cancelled'
+        ? transitions.refundCancelled
+        : transitions.refundPaid;
   return apply(db, order.id, t, ctx, options);
 }
 

@@ -4,10 +4,12 @@
  *   pending_payment ─paid (webhook)──▶ paid ─fulfil─▶ fulfilled
  *          │                             │               │
  *          └─cancel / expiry─▶ cancelled └─refund─▶ refunded ◀─refund─┘
+ *                                   └──────refund (paid anyway)──────▲
  *
  *   cancel/expire : release the reservation     paid → refunded      : restock (units never left)
  *   pay           : commit (reserved → sold)    fulfilled → refunded : nothing (goods were shipped;
  *                                                                      returns are restocked by the host)
+ *   cancelled → refunded : nothing (a payment that succeeded after the cancel; its units were released)
  *
  * Each transition is ONE D1 batch: a conditional UPDATE of the order (only from the legal states) that
  * stamps a fresh `transition_token`, then the stock statements guarded by "this order carries my token".
@@ -43,6 +45,7 @@ export const transitions = {
   fulfil: { from: ['paid'], to: 'fulfilled', reason: 'order.fulfilled' },
   refundPaid: { from: ['paid'], to: 'refunded', stock: restockStatements, reason: 'order.refunded' },
   refundFulfilled: { from: ['fulfilled'], to: 'refunded', reason: 'order.refunded' },
+  refundCancelled: { from: ['cancelled'], to: 'refunded', reason: 'order.refunded' },
 } satisfies Record<string, Transition>;
 
 export interface TransitionOptions {

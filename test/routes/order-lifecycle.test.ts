@@ -115,6 +115,17 @@ describe('expiry of unpaid orders', () => {
     expect(await stockOf(keptVariant)).toEqual({ onHand: 5, reserved: 2 });
   });
 
+  it('expiry by cron cancels the open payment intent', async () => {
+    const { buyer, orderId } = await placed();
+    const intent = await pay(buyer.token, orderId, { testOutcome: 'none' });
+    await expire(orderId);
+    const ctx = createExecutionContext();
+    worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: '* * * * *' }), env, ctx);
+    await waitOnExecutionContext(ctx);
+    const row = await env.DB.prepare('select status from payments where provider_ref = ?').bind(intent.json.id).first();
+    expect(row).toEqual({ status: 'canceled' });
+  });
+
   it('a payment that lands after the window but before expiry ran still sells the units', async () => {
     const { buyer, variantId, orderId } = await placed();
     const intent = await pay(buyer.token, orderId, { testOutcome: 'succeeded', testDelayMs: 50 });

@@ -19,6 +19,20 @@ async function withIntent(stock = 5, quantity = 2) {
   return { buyer, variantId: product.variantIds[0], orderId: placed.json.id as string, intent: intent.json, payment };
 }
 
+const paymentStatus = async (providerRef: string) =>
+  (
+    await env.DB.prepare('select status from payments where provider_ref = ?')
+      .bind(providerRef)
+      .first<{ status: string }>()
+  )?.status;
+
+const eventsOf = async (orderId: string, type: string) =>
+  (
+    await env.DB.prepare('select count(*) as n from payment_events where order_id = ? and type = ?')
+      .bind(orderId, type)
+      .first<{ n: number }>()
+  )?.n ?? 0;
+
 const statusOf = async (orderId: string) =>
   (await env.DB.prepare('select status from orders where id = ?').bind(orderId).first<{ status: string }>())?.status;
 
@@ -160,11 +174,61 @@ describe('POST /v1/webhooks/payments', () => {
     expect(unknown.json).toEqual({ received: true, duplicate: false });
   });
 
-  it('a success for an order cancelled meanwhile does not resurrect it or sell its units', async () => {
+  it('a success for an order cancelled meanwhile is refunded once, without resurrecting it or moving stock', async () => {
     const { buyer, payment, orderId, variantId } = await withIntent();
     await call('POST', `/v1/orders/${orderId}/cancel`, { token: buyer.token });
-    expect((await postWebhook(testEventPayload(payment, 'succeeded'))).status).toBe(200);
-    expect(await statusOf(orderId)).toBe('cancelled');
+    const success = testEventPayload(payment, 'succeeded');
+    const results = await Promise.all(Array.from({ length: 5 }, () => postWebhook(success)));
+    expect(results.every((r) => r.status === 200)).toBe(true);
+    expect((await postWebhook(success)).json.duplicate).toBe(true);
+    expect(await statusOf(orderId)).toBe('refunded');
+    // The test provider confirms the refund with a charge.refunded webhook: exactly one arrives.
+    const refunds = await eventually(
+      () => eventsOf(orderId, 'refunded'),
+      (n) => n >= 1,
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await eventsOf(orderId, 'refunded')).toBe(refunds);
+    expect(refunds).toBe(1);
+    expect(await paymentStatus(payment.providerRef)).toBe('refunded');
     expect(await stockOf(variantId)).toEqual({ onHand: 5, reserved: 0 });
+    await expectStockConsistent(variantId, 5);
+  });
+
+  it('a success for an expired order is refunded too', async () => {
+    const { buyer, payment, orderId, variantId } = await withIntent();
+    await env.DB.prepare('update orders set expires_at = ? where id = ?')
+      .bind(Date.now() - 1000, orderId)
+      .run();
+    expect((await call('GET', `/v1/orders/${orderId}`, { token: buyer.token })).json.status).toBe('cancelled');
+    await postWebhook(testEventPayload(payment, 'succeeded'));
+    const order = await call('GET', `/v1/orders/${orderId}`, { token: buyer.token });
+    expect(order.json).toMatchObject({ status: 'refunded', cancelReason: 'expired' });
+    await eventually(
+      () => paymentStatus(payment.providerRef),
+      (s) => s === 'refunded',
+    );
+    expect(await stockOf(variantId)).toEqual({ onHand: 5, reserved: 0 });
+  });
+});
+
+describe('cancelling an order cancels its payment intent', () => {
+  it('an intent the buyer is still paying is cancelled: the late confirmation is refused', async () => {
+    const creator = await signUp('creator');
+    const buyer = await signUp();
+    const product = await insertProduct({ creatorId: creator.id, variants: [{ price: 700, stock: 4 }] });
+    const { json } = await order(buyer.token, { items: [{ productId: product.id, quantity: 1 }] });
+    const intent = await pay(buyer.token, json.id, { testOutcome: 'succeeded', testDelayMs: 300 });
+    expect(intent.status).toBe(201);
+    expect((await call('POST', `/v1/orders/${json.id}/cancel`, { token: buyer.token })).status).toBe(200);
+    await eventually(
+      () => paymentStatus(intent.json.id),
+      (s) => s === 'canceled',
+    );
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await paymentStatus(intent.json.id)).toBe('canceled');
+    expect(await eventsOf(json.id, 'succeeded')).toBe(0);
+    expect(await statusOf(json.id)).toBe('cancelled');
+    expect(await stockOf(product.variantIds[0])).toEqual({ onHand: 4, reserved: 0 });
   });
 });

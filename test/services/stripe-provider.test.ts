@@ -45,6 +45,7 @@ describe('Stripe webhook verification (checked against the official package)', (
 
 describe('Stripe PaymentIntents over fetch', () => {
   const env = { STRIPE_SECRET_KEY: 'sk_test_123' } as unknown as Env;
+  const refunded = { id: 'pay_9', orderId: 'ord_9', providerRef: '', amount: 100, currency: 'USD' };
 
   it('creates an intent with form encoding, auth and an idempotency key', async () => {
     const requests: Request[] = [];
@@ -81,15 +82,70 @@ describe('Stripe PaymentIntents over fetch', () => {
       calls += 1;
       return calls === 1 ? new Response('oops', { status: 502 }) : Response.json({ id: 're_1' });
     }) as typeof fetch;
-    await stripeProvider(env, flaky).refund('pi_9');
+    await stripeProvider(env, flaky).refund({ ...refunded, providerRef: 'pi_9' });
     expect(keys).toEqual(['showroom-refund-pi_9', 'showroom-refund-pi_9']);
 
     const refusing = (async () =>
       Response.json({ error: { message: 'No such payment_intent' } }, { status: 400 })) as typeof fetch;
     const error = await stripeProvider(env, refusing)
-      .refund('pi_missing')
+      .refund({ ...refunded, providerRef: 'pi_missing' })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).status).toBe(503);
+  });
+});
+
+describe('our Stripe requests match what the official package sends', () => {
+  const env = { STRIPE_SECRET_KEY: 'sk_test_123' } as unknown as Env;
+  const payment = { id: 'pay_1', orderId: 'ord_1', providerRef: 'pi_1', amount: 1999, currency: 'EUR' };
+
+  /** A fetch that records the request and answers like Stripe would (just enough for both clients). */
+  function recorder(into: Request[]) {
+    return (async (input: RequestInfo | URL, init?: RequestInit) => {
+      into.push(new Request(input, init));
+      return Response.json({ id: 'pi_1', object: 'payment_intent', client_secret: 'pi_1_secret_x' });
+    }) as typeof fetch;
+  }
+
+  async function shape(req: Request) {
+    return {
+      method: req.method,
+      url: req.url,
+      idempotencyKey: req.headers.get('idempotency-key'),
+      version: req.headers.get('stripe-version'),
+      form: Object.fromEntries(new URLSearchParams(await req.text())),
+    };
+  }
+
+  it('refund and cancel: same method, path, form body, API version and idempotency key', async () => {
+    const ours: Request[] = [];
+    const provider = stripeProvider(env, recorder(ours));
+    await provider.createIntent({ paymentId: 'pay_1', orderId: 'ord_1', amount: 1999, currency: 'EUR' });
+    await provider.refund(payment);
+    await provider.cancelIntent(payment, 'abandoned');
+
+    const theirs: Request[] = [];
+    const stripe = new Stripe('sk_test_123', { httpClient: Stripe.createFetchHttpClient(recorder(theirs)) });
+    await stripe.paymentIntents.create(
+      {
+        amount: 1999,
+        currency: 'eur',
+        automatic_payment_methods: { enabled: true },
+        metadata: { orderId: 'ord_1', paymentId: 'pay_1' },
+      },
+      { idempotencyKey: 'showroom-pay_1' },
+    );
+    await stripe.refunds.create({ payment_intent: 'pi_1' }, { idempotencyKey: 'showroom-refund-pi_1' });
+    await stripe.paymentIntents.cancel(
+      'pi_1',
+      { cancellation_reason: 'abandoned' },
+      { idempotencyKey: 'showroom-cancel-pi_1' },
+    );
+
+    expect(ours).toHaveLength(3);
+    expect(theirs).toHaveLength(3);
+    for (let i = 0; i < 3; i++) expect(await shape(ours[i])).toEqual(await shape(theirs[i]));
+    expect(ours[1].url).toBe('https://api.stripe.com/v1/refunds');
+    expect(ours[2].url).toBe('https://api.stripe.com/v1/payment_intents/pi_1/cancel');
   });
 });

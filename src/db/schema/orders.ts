@@ -54,7 +54,14 @@ export const orderItems = sqliteTable(
   (t) => [primaryKey({ columns: [t.orderId, t.position] }), index('order_items_product_idx').on(t.productId)],
 );
 
-export const paymentStatuses = ['requires_payment', 'processing', 'failed', 'succeeded', 'refunded'] as const;
+export const paymentStatuses = [
+  'requires_payment',
+  'processing',
+  'failed',
+  'succeeded',
+  'refunded',
+  'canceled',
+] as const;
 export type PaymentStatus = (typeof paymentStatuses)[number];
 
 /** One row per payment attempt (a provider payment intent) for an order. */

@@ -11,15 +11,9 @@ import { cancelOrder, expireIfDue, fulfilOrder, refundOrder } from '../../servic
 import { placeOrderFromHold } from '../../services/order-from-hold';
 import { priceLines } from '../../services/order-lines';
 import { findOrder, itemsOf, listOrderRows, placeOrder, toOrder } from '../../services/orders';
-import {
-  ensurePayment,
-  paymentProvider,
-  providerFor,
-  succeededPayment,
-  toPaymentIntent,
-} from '../../services/payments';
-import { deliverTestWebhook, testEventPayload } from '../../services/payments/test-provider';
-import { webhooksRouter } from '../webhooks';
+import { ensurePayment, paymentProvider, succeededPayment, toPaymentIntent } from '../../services/payments';
+import { confirmTestIntent } from '../../services/payments/test-provider';
+import { requestProvider, webhooksRouter } from '../webhooks';
 import type { cancel, create, fulfil, getOne, list, pay, refund } from './orders.routes';
 
 const noStore = (c: Context<AppEnv>) => c.header('Cache-Control', 'private, no-store');
@@ -110,9 +104,9 @@ export const payHandler: RouteHandler<typeof pay, AppEnv> = async (c) => {
   const { payment, created } = await ensurePayment(db, provider, order);
   if (created && provider.name === 'test' && body.testOutcome !== 'none') {
     // The test provider "confirms" at once and tells us by a signed webhook, like Stripe would.
-    const payload = testEventPayload(payment, body.testOutcome === 'failed' ? 'failed' : 'succeeded');
+    const outcome = body.testOutcome === 'failed' ? 'failed' : 'succeeded';
     const dispatch = (request: Request) => Promise.resolve(webhooksRouter.fetch(request, c.env, c.executionCtx));
-    c.executionCtx.waitUntil(deliverTestWebhook(c.env, payload, body.testDelayMs ?? 0, dispatch));
+    c.executionCtx.waitUntil(confirmTestIntent(c.env, payment, outcome, body.testDelayMs ?? 0, dispatch));
   }
   noStore(c);
   return c.json(toPaymentIntent(payment), created ? 201 : 200);
@@ -131,7 +125,7 @@ export const refundHandler: RouteHandler<typeof refund, AppEnv> = async (c) => {
     throw new ApiError('conflict', `An order that is ${order.status.replace('_', ' ')} cannot be refunded`);
   }
   const payment = await succeededPayment(db, order.id);
-  if (payment) await providerFor(c.env, payment.provider).refund(payment.providerRef);
+  if (payment) await requestProvider(c, payment.provider).refund(payment);
   const refunded = await refundOrder(db, order, eventContext(c));
   if (!refunded) throw new ApiError('conflict', 'The order changed while refunding; try again');
   return c.json(await render(db, refunded), 200);

@@ -1,9 +1,24 @@
 import { createRoute } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { createDb } from '../../db/client';
+import type { AppEnv } from '../../lib/context';
 import { createRouter, jsonContent, problems } from '../../lib/openapi';
 import { WebhookAck } from '../../schemas/orders';
-import { paymentProvider } from '../../services/payments';
+import { paymentProvider, providerFor } from '../../services/payments';
 import { applyPaymentEvent } from '../../services/payments/events';
+import type { DeliverWebhook } from '../../services/payments/provider';
+import { deliverTestWebhook } from '../../services/payments/test-provider';
+
+/** Hands the test provider's simulated webhooks to this router after the response (like Stripe would). */
+export function testWebhookDelivery(c: Context<AppEnv>): DeliverWebhook {
+  const dispatch = (request: Request) => Promise.resolve(webhooksRouter.fetch(request, c.env, c.executionCtx));
+  return (payload, delayMs = 0) => c.executionCtx.waitUntil(deliverTestWebhook(c.env, payload, delayMs, dispatch));
+}
+
+/** The provider that took a payment (`name`), or the configured one, able to send test webhooks. */
+export function requestProvider(c: Context<AppEnv>, name?: string) {
+  return name ? providerFor(c.env, name, testWebhookDelivery(c)) : paymentProvider(c.env, testWebhookDelivery(c));
+}
 
 export const receivePayment = createRoute({
   operationId: 'webhooks.payments',
@@ -18,9 +33,9 @@ export const receivePayment = createRoute({
 });
 
 export const webhooksRouter = createRouter().openapi(receivePayment, async (c) => {
-  const provider = paymentProvider(c.env);
+  const provider = requestProvider(c);
   const event = await provider.verifyWebhook(await c.req.text(), c.req.header('Stripe-Signature'));
-  const outcome = await applyPaymentEvent(createDb(c.env.DB), provider.name, event, {
+  const outcome = await applyPaymentEvent(createDb(c.env.DB), provider, event, {
     env: c.env,
     requestId: c.get('requestId'),
   });

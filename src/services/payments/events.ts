@@ -4,7 +4,9 @@
  * - the event id is inserted in the SAME batch as the change it causes, so a redelivered event (or two
  *   copies racing) applies once; the loser's batch fails on the primary key and changes nothing;
  * - a payment's status only moves forward (failed never overrides succeeded, nothing overrides refunded);
- * - an order is marked paid only by the pending_payment → paid transition, which commits stock once.
+ * - an order is marked paid only by the pending_payment → paid transition, which commits stock once;
+ * - a payment that succeeds for an order already cancelled or expired is refunded through the provider
+ *   and the order marked refunded, moving no stock (the cancellation released it).
  */
 import { and, eq, inArray, ne } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
@@ -14,7 +16,7 @@ import { log } from '../../lib/logger';
 import type { EventContext } from '../domain-events';
 import { markPaid, refundOrder } from '../order-actions';
 import { findOrder } from '../orders';
-import type { PaymentEvent, ProviderName } from './provider';
+import type { PaymentEvent, PaymentProvider } from './provider';
 
 export type EventOutcome = 'applied' | 'duplicate' | 'ignored';
 
@@ -23,7 +25,7 @@ const isDuplicate = (error: unknown) =>
 
 export async function applyPaymentEvent(
   db: Db,
-  provider: ProviderName,
+  provider: PaymentProvider,
   event: PaymentEvent,
   ctx: EventContext,
 ): Promise<EventOutcome> {
@@ -37,18 +39,22 @@ export async function applyPaymentEvent(
     ? await db
         .select()
         .from(payments)
-        .where(and(eq(payments.provider, provider), eq(payments.providerRef, event.providerRef)))
+        .where(and(eq(payments.provider, provider.name), eq(payments.providerRef, event.providerRef)))
         .get()
     : undefined;
-  const record = db
-    .insert(paymentEvents)
-    .values({ id: event.id, provider, type: event.kind, orderId: payment?.orderId ?? null, receivedAt: Date.now() });
+  const record = db.insert(paymentEvents).values({
+    id: event.id,
+    provider: provider.name,
+    type: event.kind,
+    orderId: payment?.orderId ?? null,
+    receivedAt: Date.now(),
+  });
   try {
     if (!payment || event.kind === 'ignored') {
       await db.batch([record]);
       return 'ignored';
     }
-    await applyToPayment(db, payment, event, record, ctx);
+    await applyToPayment(db, provider, payment, event, record, ctx);
     return 'applied';
   } catch (error) {
     if (isDuplicate(error)) return 'duplicate';
@@ -58,6 +64,7 @@ export async function applyPaymentEvent(
 
 async function applyToPayment(
   db: Db,
+  provider: PaymentProvider,
   payment: PaymentRow,
   event: PaymentEvent,
   record: BatchItem<'sqlite'>,
@@ -77,7 +84,7 @@ async function applyToPayment(
     const matches = event.amount === payment.amount && event.currency === payment.currency;
     if (!matches)
       log('warn', 'payment_amount_mismatch', { requestId: ctx.requestId, paymentId: payment.id, event: event.id });
-    const succeeded = setStatus('succeeded', ['requires_payment', 'processing', 'failed']);
+    const succeeded = setStatus('succeeded', ['requires_payment', 'processing', 'failed', 'canceled']);
     const alongside = [record, succeeded];
     // A transition lost to a concurrent one (e.g. a cancel) is retried against the order's new state.
     for (let attempt = 0; attempt < 3; attempt += 1) {
@@ -86,14 +93,10 @@ async function applyToPayment(
         if (await markPaid(db, order.id, ctx, { alongside })) return;
         continue;
       }
-      if (order?.status === 'cancelled') {
-        log('warn', 'payment_succeeded_for_cancelled_order', {
-          requestId: ctx.requestId,
-          orderId: order.id,
-          paymentId: payment.id,
-        });
-      }
       await (matches ? db.batch([record, succeeded]) : db.batch([record]));
+      if (matches && payment.status !== 'refunded' && order?.status === 'cancelled') {
+        await refundPaidForNothing(db, provider, payment, event.id, ctx);
+      }
       return;
     }
   }
@@ -105,7 +108,7 @@ async function applyToPayment(
     const alongside = [record, refunded];
     for (let attempt = 0; attempt < 3; attempt += 1) {
       const order = await findOrder(db, payment.orderId);
-      if (order && (order.status === 'paid' || order.status === 'fulfilled')) {
+      if (order && (order.status === 'paid' || order.status === 'fulfilled' || order.status === 'cancelled')) {
         if (await refundOrder(db, order, ctx, { alongside })) return;
         continue;
       }
@@ -114,4 +117,37 @@ async function applyToPayment(
     }
   }
   await db.batch([record]);
+}
+
+/**
+ * The buyer paid for an order that was already cancelled or expired: refund the payment through the
+ * provider, then mark the order refunded (no stock moves; the cancellation released it). This runs only
+ * after this event's id was recorded, so one event delivered twice, even concurrently, refunds once; a
+ * different event for the same payment is covered by the provider's idempotency key (keyed by payment).
+ * If the provider call fails, the event id is forgotten and the webhook answers 503, so the provider
+ * redelivers the event and the refund is tried again.
+ */
+async function refundPaidForNothing(
+  db: Db,
+  provider: PaymentProvider,
+  payment: PaymentRow,
+  eventId: string,
+  ctx: EventContext,
+) {
+  log('warn', 'payment_succeeded_for_cancelled_order', {
+    requestId: ctx.requestId,
+    orderId: payment.orderId,
+    paymentId: payment.id,
+  });
+  try {
+    await provider.refund(payment);
+  } catch (error) {
+    await db.delete(paymentEvents).where(eq(paymentEvents.id, eventId));
+    throw error;
+  }
+  // The provider's refund webhook may have marked the order refunded already; then there is nothing left.
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    const order = await findOrder(db, payment.orderId);
+    if (order?.status !== 'cancelled' || (await refundOrder(db, order, ctx))) return;
+  }
 }

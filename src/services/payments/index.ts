@@ -4,18 +4,18 @@ import type { Db } from '../../db/client';
 import { type OrderRow, type PaymentRow, payments } from '../../db/schema';
 import { ApiError } from '../../lib/errors';
 import { newId } from '../../lib/ids';
-import { type PaymentProvider, type PaymentSecrets, providerName } from './provider';
+import { type DeliverWebhook, type PaymentProvider, type PaymentSecrets, providerName } from './provider';
 import { stripeProvider } from './stripe';
 import { testProvider } from './test-provider';
 
 /** The configured provider (PAYMENT_PROVIDER), used for new payments and incoming webhooks. */
-export function paymentProvider(env: Env & PaymentSecrets): PaymentProvider {
-  return providerFor(env, providerName(env));
+export function paymentProvider(env: Env & PaymentSecrets, deliver?: DeliverWebhook): PaymentProvider {
+  return providerFor(env, providerName(env), deliver);
 }
 
 /** The provider that took an existing payment (it may predate a configuration change). */
-export function providerFor(env: Env & PaymentSecrets, name: string): PaymentProvider {
-  return name === 'stripe' ? stripeProvider(env) : testProvider(env);
+export function providerFor(env: Env & PaymentSecrets, name: string, deliver?: DeliverWebhook): PaymentProvider {
+  return name === 'stripe' ? stripeProvider(env) : testProvider(env, deliver);
 }
 
 export async function succeededPayment(db: Db, orderId: string): Promise<PaymentRow | undefined> {

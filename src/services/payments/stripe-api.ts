@@ -1,8 +1,9 @@
 /**
- * The two Stripe REST calls we make (create a PaymentIntent, refund one), over fetch. The official
+ * The Stripe REST calls we make (create a PaymentIntent, cancel one, refund one), over fetch. The official
  * `stripe` package runs on workerd too, but it adds ~70 KB gzip to a bundle whose budget is 300 KB; the
  * package stays a dev dependency and the tests check our requests and signatures against it.
- * https://docs.stripe.com/api/payment_intents/create · https://docs.stripe.com/api/refunds/create
+ * https://docs.stripe.com/api/payment_intents/create · https://docs.stripe.com/api/payment_intents/cancel ·
+ * https://docs.stripe.com/api/refunds/create
  */
 import { ApiError } from '../../lib/errors';
 

@@ -26,8 +26,16 @@ export function stripeProvider(env: Env & PaymentSecrets, fetcher: typeof fetch 
       if (!intent.client_secret) throw new ApiError('unavailable', 'Stripe returned no client secret');
       return { providerRef: intent.id, clientSecret: intent.client_secret };
     },
-    async refund(providerRef) {
+    async refund({ providerRef }) {
+      // Keyed by the intent: any webhook redelivery or retry asking again gets the same refund back.
       await api().post('/refunds', { payment_intent: providerRef }, `showroom-refund-${providerRef}`);
+    },
+    async cancelIntent({ providerRef }, reason) {
+      await api().post(
+        `/payment_intents/${encodeURIComponent(providerRef)}/cancel`,
+        { cancellation_reason: reason },
+        `showroom-cancel-${providerRef}`,
+      );
     },
     verifyWebhook: (rawBody, header) => verifyStripeEvent(rawBody, header, env.STRIPE_WEBHOOK_SECRET),
   };
