@@ -12,7 +12,7 @@ import { timing } from 'hono/timing';
 import { admission } from './lib/admission';
 import type { AppEnv } from './lib/context';
 import { ApiError, problemResponse } from './lib/errors';
-import { allowedOrigin, apiContentSecurity, jsonGuard } from './lib/hardening';
+import { allowedOrigin, apiContentSecurity, jsonGuard, SECURE_HEADERS } from './lib/hardening';
 import { idempotency } from './lib/idempotency';
 import { log } from './lib/logger';
 import { conditionalGet, limitBody, requestLog, requireJsonBody, varyOnEncoding } from './lib/middleware';
@@ -46,7 +46,7 @@ export function createApp() {
   app.use(requestId());
   app.use(timing({ crossOrigin: false }));
   app.use(requestLog);
-  app.use(secureHeaders({ crossOriginResourcePolicy: 'cross-origin' }));
+  app.use(secureHeaders(SECURE_HEADERS));
   app.use(apiContentSecurity);
   app.use(
     cors({

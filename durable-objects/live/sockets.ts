@@ -29,9 +29,7 @@ export function identityOf(ws: WebSocket): Identity {
 }
 
 export function send(ws: WebSocket, message: ServerMessage) {
-  try {
-    ws.send(JSON.stringify(message));
-  } catch {}
+  sendFrame(ws, JSON.stringify(message));
 }
 
 export function sendError(ws: WebSocket, code: string, message: string) {
@@ -66,6 +64,7 @@ export function snapshotFrame(core: SessionCore, ws: WebSocket): string {
   return shared;
 }
 
+/** Sends one frame; a socket that is already closing is left to its close handler. */
 export function sendFrame(ws: WebSocket, frame: string) {
   try {
     ws.send(frame);

@@ -54,6 +54,9 @@ export const jsonGuard = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
+/** Options for Hono's `secureHeaders`: app.ts and the session object's own answers (upgrade-headers.ts). */
+export const SECURE_HEADERS = { crossOriginResourcePolicy: 'cross-origin' } as const;
+
 /** An API answer is data, never a page: nothing may be loaded or framed from it. */
 export const API_CONTENT_SECURITY = "default-src 'none'; frame-ancestors 'none'";
 

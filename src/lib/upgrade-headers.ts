@@ -7,13 +7,7 @@
  */
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
-import { API_CONTENT_SECURITY } from './hardening';
-
-/**
- * The options app.ts gives `secureHeaders`. test/durable-objects/live-upgrade.test.ts compares an upgrade's
- * headers with an ordinary API answer's, so the two cannot drift apart unnoticed.
- */
-const SECURE_HEADERS = { crossOriginResourcePolicy: 'cross-origin' } as const;
+import { API_CONTENT_SECURITY, SECURE_HEADERS } from './hardening';
 
 let securityHeaders: Promise<[string, string][]> | undefined;
 
