@@ -60,11 +60,14 @@ function expectedVariants(targets: VariantRow[], input: ProductUpdate): VariantS
 const stockBelowReserved = () =>
   new LiveError('conflict', 'Stock on hand cannot go below the units held or reserved by orders');
 
+/** Whether the update touches D1 `variants` (price or units on hand), not only the pin. */
+const changesCatalog = (input: ProductUpdate) => input.price !== undefined || input.stock !== undefined;
+
 /** The D1 statements for a host update, the variants read back last. */
 function writesFor(core: SessionCore, targets: VariantRow[], input: ProductUpdate): BatchItem<'sqlite'>[] {
   const db = core.db;
   const writes: BatchItem<'sqlite'>[] = targets.flatMap((v) =>
-    input.price || input.stock !== undefined
+    changesCatalog(input)
       ? [db.update(variants).set({ price: input.price?.amount, stockOnHand: input.stock }).where(eq(variants.id, v.id))]
       : [],
   );
@@ -75,7 +78,7 @@ function writesFor(core: SessionCore, targets: VariantRow[], input: ProductUpdat
     );
     writes.push(db.update(liveSessionProducts).set({ pinned: input.pinned }).where(shown));
   }
-  if (input.price || input.stock !== undefined) {
+  if (changesCatalog(input)) {
     writes.push(refreshProductStatement(db, input.productId));
     // Read back in the same batch: D1's state, without another round trip.
     writes.push(core.variantsQuery(input.productId));
@@ -95,7 +98,7 @@ export async function updateProduct(core: SessionCore, input: ProductUpdate) {
     throw new LiveError('validation_failed', 'variantId is required to set stock of a product with several variants');
   }
   if (input.price) checkCurrency(core, input.price.currency);
-  const catalogChange = input.price !== undefined || input.stock !== undefined;
+  const catalogChange = changesCatalog(input);
   const expected = catalogChange ? expectedVariants(targets, input) : [];
   const writes = writesFor(core, targets, input);
   const product = core.store.product(input.productId)!;
