@@ -5,6 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Miniflare } from 'miniflare';
 import { unstable_getMiniflareWorkerOptions } from 'wrangler';
+// Local secrets first: wrangler's options read .dev.vars, absent on a fresh clone (JWT_SECRET signs tokens).
+import '../ensure-dev-vars.mjs';
 
 const root = join(import.meta.dirname, '..', '..');
 const env = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false' };
