@@ -106,6 +106,7 @@ export async function updateProduct(core: SessionCore, input: ProductUpdate) {
   // Published before D1 confirms (see the top of this file).
   if (pinChange) setPinned(core, input.productId, input.pinned!);
   if (catalogChange) await core.refreshStock([input.productId], { rows: expected });
+  if (pinChange || catalogChange) await core.afterBroadcastFlushed();
   let written: unknown[];
   try {
     written = await core.batch(writes);
