@@ -25,6 +25,7 @@ export function summarize(viewers, sent) {
       last.set(v.received[i], Math.max(last.get(v.received[i]) ?? 0, ms));
     }
   }
+  const inOrder = (byId) => [...byId].sort((a, b) => a[0] - b[0]).map(([, v]) => v);
   const latency = ascending(all);
   const firsts = ascending(first.values());
   const lasts = ascending(last.values());
@@ -37,16 +38,18 @@ export function summarize(viewers, sent) {
     ackP50: pct(acks, 50),
     lost: viewers.length * sent.at.size - received,
     outOfOrder,
+    perUpdate: { first: inOrder(first), last: inOrder(last) },
   };
 }
 
 const ms = (v) => (v === undefined ? 'n/a' : v.toFixed(1));
 const ratio = (a, b) => (b > 0 ? `${(a / b).toFixed(2)}×` : 'n/a');
 
-export function printReport(runs, { updates, warmup, intervalMs }) {
+export function printReport(runs, { updates, warmup, intervalMs, persistTo, trace }) {
   console.log(
     `\n## bench:live — ${updates} host updates per server, round-robin ${intervalMs} ms apart (after ${warmup} warm-up), ${new Date().toISOString()}\n`,
   );
+  console.log(`Our D1 and object storage: ${persistTo}\n`);
   console.log(
     '| viewers | server | latency p50 / p95 / p99 / max (ms) | first viewer p50 (ms) | last viewer p50 / p95 / max (ms) | lost | out of order | memory / viewer | host request p50 | connect all |',
   );
@@ -68,5 +71,13 @@ export function printReport(runs, { updates, warmup, intervalMs }) {
     console.log(
       `| ${count} | ${ratio(ours.last[1], sio.last[1])} | ${ratio(ours.last[0], sio.last[0])} | ${ratio(ours.last[1], bare.last[1])} / ${ratio(ours.last[0], bare.last[0])} | ${ours.memoryPerViewerKiB.toFixed(1)} / ${bare.memoryPerViewerKiB.toFixed(1)} KiB | ${clean ? 'yes' : 'NO'} |`,
     );
+  }
+  if (!trace) return;
+  console.log('\nEach update, in order: first viewer / last viewer (ms)');
+  for (const { count, results } of runs) {
+    for (const r of results) {
+      const pairs = r.perUpdate.first.map((f, i) => `${f.toFixed(0)}/${r.perUpdate.last[i].toFixed(0)}`);
+      console.log(`- ${count} ${r.server.key}: ${pairs.join(' ')}`);
+    }
   }
 }

@@ -8,9 +8,10 @@
 // viewer had each update, lost and out-of-order deliveries, memory per viewer, host request time; then our
 // figures as ratios to Socket.IO's and to the bare object's.
 // Bounded: ~2–3 minutes. Env: SIZES (1000,5000), UPDATES (40), INTERVAL_MS (200), ports LIVE_PORT (8832;
-// +1 direct), BARE_PORT (8834; +1 direct), SIO_PORT (8836).
+// +1 direct), BARE_PORT (8834; +1 direct), SIO_PORT (8836), LIVE_STATE (see below), LIVE_TRACE=1 (each
+// update's first- and last-viewer latency, in order, to find pauses).
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyMigrations, root } from '../bench/lib/index.mjs';
 import { printReport, summarize } from './bench-live-report.mjs';
@@ -23,7 +24,14 @@ const intervalMs = Number(process.env.INTERVAL_MS ?? 200);
 const livePort = Number(process.env.LIVE_PORT ?? 8832);
 const barePort = Number(process.env.BARE_PORT ?? 8834);
 const sioPort = Number(process.env.SIO_PORT ?? 8836);
-const persistTo = process.env.LIVE_STATE ?? join(root, '.wrangler', 'bench-live-state');
+// Our storage (D1 and the object's SQLite) on tmpfs where there is one: on Cloudflare a write is made durable
+// by replication, not by an fsync of this VM's disk on the object's own thread. Here those fsyncs stalled
+// broadcasts for 30–190 ms now and then (one run: 2.95× Socket.IO on disk, 1.04× on tmpfs). The bare
+// object persists nothing. LIVE_STATE=<dir> puts the state elsewhere, e.g. on disk to see the difference.
+const ownState = !process.env.LIVE_STATE && existsSync('/dev/shm');
+const persistTo =
+  process.env.LIVE_STATE ??
+  (ownState ? mkdtempSync('/dev/shm/showroom-bench-live-') : join(root, '.wrangler', 'bench-live-state'));
 const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const guard = setTimeout(() => {
@@ -116,5 +124,6 @@ try {
   for (const [i, count] of sizes.entries()) runs.push({ count, results: await runSize(count, i === 0) });
 } finally {
   clearTimeout(guard);
+  if (ownState) rmSync(persistTo, { recursive: true, force: true });
 }
-printReport(runs, { updates, warmup, intervalMs });
+printReport(runs, { updates, warmup, intervalMs, persistTo, trace: process.env.LIVE_TRACE === '1' });
