@@ -210,6 +210,28 @@ describe('POST /v1/webhooks/payments', () => {
     );
     expect(await stockOf(variantId)).toEqual({ onHand: 5, reserved: 0 });
   });
+
+  it('a second payment for an order already paid is refunded; the order keeps the first', async () => {
+    const { buyer, payment: first, orderId, variantId } = await withIntent();
+    await postWebhook(testEventPayload(first, 'failed'));
+    const retry = await pay(buyer.token, orderId);
+    expect(retry.status).toBe(201);
+    const second = { ...first, providerRef: retry.json.id };
+    // The first attempt went through late after all, then the second one too.
+    await postWebhook(testEventPayload(first, 'succeeded'));
+    expect(await statusOf(orderId)).toBe('paid');
+    expect((await postWebhook(testEventPayload(second, 'succeeded'))).status).toBe(200);
+    await eventually(
+      () => eventsOf(orderId, 'refunded'),
+      (n) => n >= 1,
+    );
+    expect(await paymentStatus(second.providerRef)).toBe('refunded');
+    expect(await paymentStatus(first.providerRef)).toBe('succeeded');
+    // The second payment's refund webhook came back and left the order paid, its units sold once.
+    expect(await statusOf(orderId)).toBe('paid');
+    expect(await stockOf(variantId)).toEqual({ onHand: 3, reserved: 0 });
+    await expectStockConsistent(variantId, 5);
+  });
 });
 
 describe('cancelling an order cancels its payment intent', () => {

@@ -6,7 +6,10 @@
  * - a payment's status only moves forward (failed never overrides succeeded, nothing overrides refunded);
  * - an order is marked paid only by the pending_payment → paid transition, which commits stock once;
  * - a payment that succeeds for an order already cancelled or expired is refunded through the provider
- *   and the order marked refunded, moving no stock (the cancellation released it).
+ *   and the order marked refunded, moving no stock (the cancellation released it);
+ * - a second payment that succeeds for an order another payment already paid (two intents raced, or a
+ *   failed one went through late) is refunded through the provider; the order keeps its first payment,
+ *   and that second payment's refund webhook leaves the order alone.
  */
 import { and, eq, inArray, ne } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
@@ -94,8 +97,10 @@ async function applyToPayment(
         continue;
       }
       await (matches ? db.batch([record, succeeded]) : db.batch([record]));
-      if (matches && payment.status !== 'refunded' && order?.status === 'cancelled') {
-        await refundPaidForNothing(db, provider, payment, event.id, ctx);
+      if (!matches || payment.status === 'refunded' || !order) return;
+      if (order.status === 'cancelled') await refundPaidForNothing(db, provider, payment, event.id, ctx);
+      else if (order.status === 'refunded' || (await otherSucceededPayment(db, payment))) {
+        await refundSecondPayment(db, provider, payment, event.id, ctx);
       }
       return;
     }
@@ -108,7 +113,9 @@ async function applyToPayment(
     const alongside = [record, refunded];
     for (let attempt = 0; attempt < 3; attempt += 1) {
       const order = await findOrder(db, payment.orderId);
-      if (order && (order.status === 'paid' || order.status === 'fulfilled' || order.status === 'cancelled')) {
+      const refundable = order?.status === 'paid' || order?.status === 'fulfilled' || order?.status === 'cancelled';
+      // A second payment's refund: the order is paid by another payment and stays so.
+      if (order && refundable && !(await otherSucceededPayment(db, payment))) {
         if (await refundOrder(db, order, ctx, { alongside })) return;
         continue;
       }
@@ -139,15 +146,55 @@ async function refundPaidForNothing(
     orderId: payment.orderId,
     paymentId: payment.id,
   });
+  await refundThroughProvider(db, provider, payment, eventId);
+  // The provider's refund webhook may have marked the order refunded already; then there is nothing left.
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    const order = await findOrder(db, payment.orderId);
+    if (order?.status !== 'cancelled' || (await refundOrder(db, order, ctx))) return;
+  }
+}
+
+/**
+ * The order was already paid by another payment (or has been refunded): refund this one through the
+ * provider and mark it refunded; the order is not touched. Retried like refundPaidForNothing.
+ */
+async function refundSecondPayment(
+  db: Db,
+  provider: PaymentProvider,
+  payment: PaymentRow,
+  eventId: string,
+  ctx: EventContext,
+) {
+  log('warn', 'second_payment_for_order', {
+    requestId: ctx.requestId,
+    orderId: payment.orderId,
+    paymentId: payment.id,
+  });
+  await refundThroughProvider(db, provider, payment, eventId);
+  await db
+    .update(payments)
+    .set({ status: 'refunded', updatedAt: Date.now() })
+    .where(and(eq(payments.id, payment.id), ne(payments.status, 'refunded')));
+}
+
+/**
+ * Refunds a payment through the provider (idempotent per payment). If the provider fails, the event id is
+ * forgotten and the error propagates (the webhook answers 503), so the provider's redelivery tries again.
+ */
+async function refundThroughProvider(db: Db, provider: PaymentProvider, payment: PaymentRow, eventId: string) {
   try {
     await provider.refund(payment);
   } catch (error) {
     await db.delete(paymentEvents).where(eq(paymentEvents.id, eventId));
     throw error;
   }
-  // The provider's refund webhook may have marked the order refunded already; then there is nothing left.
-  for (let attempt = 0; attempt < 3; attempt += 1) {
-    const order = await findOrder(db, payment.orderId);
-    if (order?.status !== 'cancelled' || (await refundOrder(db, order, ctx))) return;
-  }
+}
+
+/** Another payment of the same order that succeeded: the one the order was paid with. */
+function otherSucceededPayment(db: Db, payment: PaymentRow) {
+  return db
+    .select({ id: payments.id })
+    .from(payments)
+    .where(and(eq(payments.orderId, payment.orderId), eq(payments.status, 'succeeded'), ne(payments.id, payment.id)))
+    .get();
 }
