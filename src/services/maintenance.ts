@@ -1,17 +1,21 @@
 /**
  * Periodic housekeeping, run by the cron trigger in wrangler.toml (every minute): unpaid orders past
- * their payment window are cancelled and their units released, and idempotency keys past their
- * retention are deleted. Both are also safe to run by hand or twice.
+ * their payment window are cancelled and their units released, payments an order does not need and
+ * that their webhook did not refund are refunded, and idempotency keys past their retention are
+ * deleted. All are safe to run by hand or twice.
  */
 import { createDb } from '../db/client';
 import { purgeExpiredIdempotencyKeys } from '../lib/idempotency';
 import { log } from '../lib/logger';
 import { expireDueOrders } from './order-actions';
+import { sweepUnneededPayments } from './payments/unneeded';
 
 export async function runScheduledMaintenance(env: Env, now = Date.now()) {
   const requestId = `cron-${now}`;
-  const expiredOrders = await expireDueOrders(createDb(env.DB), { env, requestId }, now);
+  const db = createDb(env.DB);
+  const expiredOrders = await expireDueOrders(db, { env, requestId }, now);
+  const refundedPayments = await sweepUnneededPayments(db, env, { env, requestId }, now);
   const purgedKeys = await purgeExpiredIdempotencyKeys(env, now);
-  log('info', 'maintenance', { requestId, expiredOrders, purgedKeys });
-  return { expiredOrders, purgedKeys };
+  log('info', 'maintenance', { requestId, expiredOrders, refundedPayments, purgedKeys });
+  return { expiredOrders, refundedPayments, purgedKeys };
 }

@@ -84,6 +84,8 @@ export const payments = sqliteTable(
   (t) => [
     uniqueIndex('payments_provider_ref_unique').on(t.provider, t.providerRef),
     index('payments_order_idx').on(t.orderId),
+    // The maintenance sweep's scan: recent successes (src/services/payments/unneeded.ts).
+    index('payments_status_updated_idx').on(t.status, t.updatedAt),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX `payments_status_updated_idx` ON `payments` (`status`,`updated_at`);
