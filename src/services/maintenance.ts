@@ -1,6 +1,7 @@
 /**
  * Periodic housekeeping, run by the cron trigger in wrangler.toml (every minute): unpaid orders past
- * their payment window are cancelled and their units released, payments an order does not need and
+ * their payment window are cancelled and their units released, live-hold conversions whose order was
+ * never written are completed, payments an order does not need and
  * that their webhook did not refund are refunded, and idempotency keys past their retention are
  * deleted. All are safe to run by hand or twice.
  */
@@ -8,14 +9,16 @@ import { createDb } from '../db/client';
 import { purgeExpiredIdempotencyKeys } from '../lib/idempotency';
 import { log } from '../lib/logger';
 import { expireDueOrders } from './order-actions';
+import { completeStrandedConversions } from './order-from-hold';
 import { sweepUnneededPayments } from './payments/unneeded';
 
 export async function runScheduledMaintenance(env: Env, now = Date.now()) {
   const requestId = `cron-${now}`;
   const db = createDb(env.DB);
+  const completedConversions = await completeStrandedConversions(db, { env, requestId }, now);
   const expiredOrders = await expireDueOrders(db, { env, requestId }, now);
   const refundedPayments = await sweepUnneededPayments(db, env, { env, requestId }, now);
   const purgedKeys = await purgeExpiredIdempotencyKeys(env, now);
-  log('info', 'maintenance', { requestId, expiredOrders, refundedPayments, purgedKeys });
-  return { expiredOrders, refundedPayments, purgedKeys };
+  log('info', 'maintenance', { requestId, completedConversions, expiredOrders, refundedPayments, purgedKeys });
+  return { completedConversions, expiredOrders, refundedPayments, purgedKeys };
 }

@@ -7,13 +7,16 @@
  *   3. the session object marks the hold converted to this order id (idempotent per order id);
  *   4. insert the order (one batch; `orders.hold_id` is unique, so one hold makes at most one order).
  * If step 4 never happens (the Worker died in between), the hold row names an order id that does not exist;
- * a retry finds it there and completes that same order, so the reserved units are not stranded.
+ * a retry finds it there and completes that same order, so the reserved units are not stranded. When no
+ * retry comes, the maintenance cron completes it (completeStrandedConversions); an unpaid order then
+ * expires like any other and its units go back on sale.
  */
-import { eq } from 'drizzle-orm';
+import { and, eq, gte, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { holds, orders } from '../db/schema';
 import { ApiError } from '../lib/errors';
 import { newId } from '../lib/ids';
+import { log } from '../lib/logger';
 import type { EventContext } from './domain-events';
 import { convertLiveHold } from './live-holds';
 import { priceLines } from './order-lines';
@@ -56,4 +59,39 @@ export async function placeOrderFromHold(
     },
     ctx,
   );
+}
+
+/** A conversion is left to the buyer's own retry until this long after its hold would have expired. */
+const STRANDED_AFTER_MS = 5 * 60_000;
+const LOOK_BACK_MS = 24 * 60 * 60_000;
+
+/**
+ * Completes conversions whose order was never written (the Worker died between steps 3 and 4 and the buyer
+ * did not retry), exactly as the buyer's retry would.
+ * @returns how many orders were written
+ */
+export async function completeStrandedConversions(db: Db, ctx: EventContext, now = Date.now(), limit = 50) {
+  const stranded = await db
+    .select({ id: holds.id, userId: holds.userId })
+    .from(holds)
+    .where(
+      and(
+        eq(holds.status, 'converted'),
+        gte(holds.expiresAt, now - LOOK_BACK_MS),
+        lte(holds.expiresAt, now - STRANDED_AFTER_MS),
+        sql`not exists (select 1 from ${orders} where ${orders.id} = ${holds.orderId})`,
+      ),
+    )
+    .limit(limit);
+  let completed = 0;
+  for (const hold of stranded) {
+    try {
+      await placeOrderFromHold(db, { userId: hold.userId, holdId: hold.id }, ctx);
+      completed += 1;
+    } catch (error) {
+      // The next run tries again; one failure must not stop the others.
+      log('error', 'stranded_conversion_failed', { requestId: ctx.requestId, holdId: hold.id, error: String(error) });
+    }
+  }
+  return completed;
 }

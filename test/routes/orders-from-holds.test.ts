@@ -2,6 +2,7 @@ import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { newId } from '../../src/lib/ids';
 import { liveStub } from '../../src/services/live-sessions';
+import { runScheduledMaintenance } from '../../src/services/maintenance';
 import { call, expectProblem } from '../helpers/http';
 import { liveShow } from '../helpers/live';
 import { eventually, expectStockConsistent, order, pay, stockOf } from '../helpers/orders';
@@ -92,6 +93,24 @@ describe('POST /v1/orders {holdId}', () => {
     expect(res.status).toBe(201);
     expect(res.json.id).toBe(orphan);
     await expectStockConsistent(variantId, 5);
+  });
+
+  it('without a retry, the cron completes that order, which then expires unpaid and frees the units', async () => {
+    const { show, viewer, holdId, variantId } = await setup();
+    const orphan = newId('order');
+    await liveStub(env, show.id).convertHold({ holdId, userId: viewer.id, orderId: orphan });
+    const { expires_at: holdExpiresAt } = (await env.DB.prepare('select expires_at from holds where id = ?')
+      .bind(holdId)
+      .first<{ expires_at: number }>())!;
+    // Still within the buyer's time to retry: nothing happens.
+    expect((await runScheduledMaintenance(env, holdExpiresAt)).completedConversions).toBe(0);
+    await runScheduledMaintenance(env, holdExpiresAt + 6 * 60_000);
+    const completed = await call('GET', `/v1/orders/${orphan}`, { token: viewer.token });
+    expect(completed.json).toMatchObject({ status: 'pending_payment', holdId });
+    expect(await stockOf(variantId)).toEqual({ onHand: 5, reserved: 2 });
+    await runScheduledMaintenance(env, Date.now() + 24 * 60 * 60_000);
+    expect((await call('GET', `/v1/orders/${orphan}`, { token: viewer.token })).json.status).toBe('cancelled');
+    expect(await stockOf(variantId)).toEqual({ onHand: 5, reserved: 0 });
   });
 
   it('one hold, many concurrent orders with different keys: exactly one order', async () => {

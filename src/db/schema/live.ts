@@ -76,7 +76,12 @@ export const holds = sqliteTable(
     orderId: text('order_id'),
     createdAt: integer('created_at').notNull(),
   },
-  (t) => [index('holds_user_idx').on(t.userId, t.createdAt), index('holds_session_idx').on(t.sessionId, t.status)],
+  (t) => [
+    index('holds_user_idx').on(t.userId, t.createdAt),
+    index('holds_session_idx').on(t.sessionId, t.status),
+    // The maintenance scan for conversions whose order was never written (src/services/order-from-hold.ts).
+    index('holds_status_expires_idx').on(t.status, t.expiresAt),
+  ],
 );
 
 /**
