@@ -1,3 +1,4 @@
+import { SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { Limits } from '../../durable-objects/live/sockets';
 import { MAX_FRAME_BYTES, ServerMessage } from '../../durable-objects/live-session.protocol';
@@ -122,6 +123,32 @@ describe('the WebSocket protocol', () => {
     expect(accepted()).toBeGreaterThan(0);
     expect(accepted()).toBeLessThanOrEqual(20 + Math.floor(20 * elapsedS));
     expect(calm.all('error')).toHaveLength(0);
+  });
+
+  it('a viewer that stops reading holds up no one, and gets every event in order once it reads again', async () => {
+    const show = await liveShow({ variants: [{ price: 1000, stock: 500 }] });
+    const reader = await connect(show.id);
+    await reader.next('snapshot');
+    // Never accepted until the end: the object's frames to it queue in the runtime, unread.
+    const stalled = await SELF.fetch(`http://showroom.test/v1/live-sessions/${show.id}/ws`, {
+      headers: { upgrade: 'websocket' },
+    });
+    const updates = 60;
+    for (let i = 1; i <= updates; i++) {
+      expect((await patch(show, { stock: 500 - i })).status).toBe(200);
+      // The reading viewer has each update before the host sends the next.
+      expect(await reader.next('stock', 2000)).toMatchObject({ available: 500 - i });
+    }
+    const ws = stalled.webSocket!;
+    const seqs: number[] = [];
+    ws.addEventListener('message', (e) => {
+      const { seq } = JSON.parse(e.data as string);
+      if (seq !== undefined) seqs.push(seq); // the snapshot and events; viewer counts carry no seq
+    });
+    ws.accept();
+    await waitFor(async () => seqs.length === updates + 1, 'the stalled viewer catches up');
+    expect(seqs).toEqual(Array.from({ length: updates + 1 }, (_, i) => seqs[0] + i));
+    ws.close();
   });
 
   it('lets a socket send 20 frames at once, then 20 a second', () => {
