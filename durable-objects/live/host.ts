@@ -100,7 +100,6 @@ export async function updateProduct(core: SessionCore, input: ProductUpdate) {
   if (input.price) checkCurrency(core, input.price.currency);
   const catalogChange = changesCatalog(input);
   const expected = catalogChange ? expectedVariants(targets, input) : [];
-  const writes = writesFor(core, targets, input);
   const product = core.store.product(input.productId)!;
   const pinChange = input.pinned !== undefined && (product.pinned === 1) !== input.pinned;
   // Published before D1 confirms (see the top of this file).
@@ -109,7 +108,7 @@ export async function updateProduct(core: SessionCore, input: ProductUpdate) {
   if (pinChange || catalogChange) await core.afterBroadcastFlushed();
   let written: unknown[];
   try {
-    written = await core.batch(writes);
+    written = await core.batch(writesFor(core, targets, input));
   } catch (error) {
     // Viewers have seen the change: they get D1's state back (best effort if D1 is failing too).
     if (pinChange) setPinned(core, input.productId, !input.pinned);
