@@ -102,7 +102,13 @@ describe('LiveClient', () => {
 
   it('stops at the end of the show', async () => {
     const show = await liveShow();
-    const client = new LiveClient({ baseUrl: 'http://showroom.test', sessionId: show.id, WebSocket: selfSocket() });
+    // A short back-off, so a wrong reconnect would come within 40 ms: 400 ms of quiet proves there was none.
+    const client = new LiveClient({
+      baseUrl: 'http://showroom.test',
+      sessionId: show.id,
+      WebSocket: selfSocket(),
+      backoff: { initialMs: 40 },
+    });
     client.connect();
     await until(() => client.seq === 1, 'snapshot');
     await call('POST', `/v1/live-sessions/${show.id}/end`, { token: show.host.token });
