@@ -36,6 +36,7 @@ const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const guard = setTimeout(() => {
   console.error('bench:live took longer than 8 minutes; giving up');
+  if (ownState) rmSync(persistTo, { recursive: true, force: true });
   process.exit(1);
 }, 480_000);
 

@@ -1,9 +1,10 @@
 /**
- * Periodic housekeeping, run by the cron trigger in wrangler.toml (every minute): unpaid orders past
- * their payment window are cancelled and their units released, live-hold conversions whose order was
- * never written are completed, payments an order does not need and
- * that their webhook did not refund are refunded, and idempotency keys past their retention are
- * deleted. All are safe to run by hand or twice.
+ * Periodic housekeeping, run by the cron trigger in wrangler.toml (every minute):
+ * - live-hold conversions whose order was never written are completed (order-from-hold.ts);
+ * - unpaid orders past their payment window are cancelled and their units released;
+ * - payments no order needs that their webhook did not refund are refunded (payments/unneeded.ts);
+ * - idempotency keys past their retention are deleted.
+ * All are safe to run by hand or twice.
  */
 import { createDb } from '../db/client';
 import { purgeExpiredIdempotencyKeys } from '../lib/idempotency';
