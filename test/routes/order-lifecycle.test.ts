@@ -83,6 +83,30 @@ describe('order state machine', () => {
     expect(refunded.json.status).toBe('refunded');
     expect(await stockOf(variantId)).toEqual({ onHand: 5, reserved: 0 });
   });
+
+  it("an admin refund marks the payment refunded at once, not only when the provider's webhook comes", async () => {
+    const admin = await signUpAdmin();
+    const { buyer, orderId } = await placed();
+    await payAndWait(buyer.token, orderId);
+    // A deployment whose webhook refuses the test provider's signature: the refund's webhook never lands.
+    const webhookNeverLands = { ...env, PAYMENT_PROVIDER: 'stripe', STRIPE_WEBHOOK_SECRET: 'whsec_someone_else' };
+    const ctx = createExecutionContext();
+    const request = new Request<unknown, IncomingRequestCfProperties>(
+      `http://showroom.test/v1/orders/${orderId}/refund`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${admin.token}` },
+      },
+    );
+    const res = await worker.fetch(request, webhookNeverLands, ctx);
+    await waitOnExecutionContext(ctx);
+    expect(res.status).toBe(200);
+    const row = (sql: string) => env.DB.prepare(sql).bind(orderId).first();
+    expect(await row("select count(*) as n from payment_events where order_id = ? and type = 'refunded'")).toEqual({
+      n: 0,
+    });
+    expect(await row('select status from payments where order_id = ?')).toEqual({ status: 'refunded' });
+  });
 });
 
 describe('expiry of unpaid orders', () => {

@@ -11,7 +11,13 @@ import { cancelOrder, expireIfDue, fulfilOrder, refundOrder } from '../../servic
 import { placeOrderFromHold } from '../../services/order-from-hold';
 import { priceLines } from '../../services/order-lines';
 import { findOrder, itemsOf, listOrderRows, placeOrder, toOrder } from '../../services/orders';
-import { ensurePayment, paymentProvider, succeededPayment, toPaymentIntent } from '../../services/payments';
+import {
+  ensurePayment,
+  markPaymentRefunded,
+  paymentProvider,
+  succeededPayment,
+  toPaymentIntent,
+} from '../../services/payments';
 import { confirmTestIntent } from '../../services/payments/test-provider';
 import { requestProvider, webhooksRouter } from '../webhooks';
 import type { cancel, create, fulfil, getOne, list, pay, refund } from './orders.routes';
@@ -126,7 +132,10 @@ export const refundHandler: RouteHandler<typeof refund, AppEnv> = async (c) => {
   }
   const payment = await succeededPayment(db, order.id);
   if (payment) await requestProvider(c, payment.provider).refund(payment);
-  const refunded = await refundOrder(db, order, eventContext(c));
+  // The payment is refunded in the order's own batch, not only when the provider's webhook comes: a refunded
+  // order with a succeeded payment is what the maintenance sweep takes for a second payment.
+  const alongside = payment ? [markPaymentRefunded(db, payment.id)] : [];
+  const refunded = await refundOrder(db, order, eventContext(c), { alongside });
   if (!refunded) throw new ApiError('conflict', 'The order changed while refunding; try again');
   return c.json(await render(db, refunded), 200);
 };

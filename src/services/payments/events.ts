@@ -9,7 +9,7 @@
  *   payment already paid (two intents raced, or a failed one went through late), is refunded (see
  *   unneeded.ts); a second payment's refund webhook leaves the order alone.
  */
-import { and, eq, inArray, ne } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../../db/client';
 import { type PaymentRow, paymentEvents, payments } from '../../db/schema';
@@ -17,6 +17,7 @@ import { log } from '../../lib/logger';
 import type { EventContext } from '../domain-events';
 import { markPaid, refundOrder } from '../order-actions';
 import { findOrder } from '../orders';
+import { markPaymentRefunded } from './index';
 import type { PaymentEvent, PaymentProvider } from './provider';
 import { otherSucceededPayment, refundIfUnneeded } from './unneeded';
 
@@ -104,10 +105,7 @@ async function applyToPayment(
     }
   }
   if (event.kind === 'refunded') {
-    const refunded = db
-      .update(payments)
-      .set({ status: 'refunded', updatedAt: Date.now() })
-      .where(and(eq(payments.id, payment.id), ne(payments.status, 'refunded')));
+    const refunded = markPaymentRefunded(db, payment.id);
     const alongside = [record, refunded];
     for (let attempt = 0; attempt < 3; attempt += 1) {
       const order = await findOrder(db, payment.orderId);

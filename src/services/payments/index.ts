@@ -1,5 +1,5 @@
 /** Payment attempts for orders: choosing the provider and creating (or reusing) a payment intent. */
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray, ne } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { type OrderRow, type PaymentRow, payments } from '../../db/schema';
 import { ApiError } from '../../lib/errors';
@@ -16,6 +16,14 @@ export function paymentProvider(env: Env & PaymentSecrets, deliver?: DeliverWebh
 /** The provider that took an existing payment (it may predate a configuration change). */
 export function providerFor(env: Env & PaymentSecrets, name: string, deliver?: DeliverWebhook): PaymentProvider {
   return name === 'stripe' ? stripeProvider(env) : testProvider(env, deliver);
+}
+
+/** Marks a payment refunded (never twice); a statement, to run in the batch of the change it goes with. */
+export function markPaymentRefunded(db: Db, paymentId: string) {
+  return db
+    .update(payments)
+    .set({ status: 'refunded', updatedAt: Date.now() })
+    .where(and(eq(payments.id, paymentId), ne(payments.status, 'refunded')));
 }
 
 export async function succeededPayment(db: Db, orderId: string): Promise<PaymentRow | undefined> {

@@ -12,7 +12,7 @@ import { log } from '../../lib/logger';
 import type { EventContext } from '../domain-events';
 import { refundOrder } from '../order-actions';
 import { findOrder } from '../orders';
-import { providerFor } from './index';
+import { markPaymentRefunded, providerFor } from './index';
 import type { PaymentProvider, PaymentSecrets } from './provider';
 
 /**
@@ -43,10 +43,7 @@ export async function refundIfUnneeded(
     if (eventId) await db.delete(paymentEvents).where(eq(paymentEvents.id, eventId));
     throw error;
   }
-  await db
-    .update(payments)
-    .set({ status: 'refunded', updatedAt: Date.now() })
-    .where(and(eq(payments.id, payment.id), ne(payments.status, 'refunded')));
+  await markPaymentRefunded(db, payment.id);
   // The provider's refund webhook may have marked the order refunded already; then there is nothing left.
   for (let attempt = 0; forCancelled && attempt < 3; attempt += 1) {
     const current = await findOrder(db, payment.orderId);
