@@ -132,8 +132,9 @@ export const refundHandler: RouteHandler<typeof refund, AppEnv> = async (c) => {
   }
   const payment = await succeededPayment(db, order.id);
   if (payment) await requestProvider(c, payment.provider).refund(payment);
-  // The payment is refunded in the order's own batch, not only when the provider's webhook comes: a refunded
-  // order with a succeeded payment is what the maintenance sweep takes for a second payment.
+  // The payment is marked refunded in the order's own batch (even if the order changed meanwhile: the money went
+  // back), not only when the provider's webhook comes: a refunded order with a succeeded payment is what the
+  // maintenance sweep takes for a second payment.
   const alongside = payment ? [markPaymentRefunded(db, payment.id)] : [];
   const refunded = await refundOrder(db, order, eventContext(c), { alongside });
   if (!refunded) throw new ApiError('conflict', 'The order changed while refunding; try again');

@@ -17,9 +17,9 @@ import { log } from '../../lib/logger';
 import type { EventContext } from '../domain-events';
 import { markPaid, refundOrder } from '../order-actions';
 import { findOrder } from '../orders';
-import { markPaymentRefunded } from './index';
+import { markPaymentRefunded, succeededPayment } from './index';
 import type { PaymentEvent, PaymentProvider } from './provider';
-import { otherSucceededPayment, refundIfUnneeded } from './unneeded';
+import { refundIfUnneeded } from './unneeded';
 
 export type EventOutcome = 'applied' | 'duplicate' | 'ignored';
 
@@ -111,7 +111,7 @@ async function applyToPayment(
       const order = await findOrder(db, payment.orderId);
       const refundable = order?.status === 'paid' || order?.status === 'fulfilled' || order?.status === 'cancelled';
       // A second payment's refund: the order is paid by another payment and stays so.
-      if (order && refundable && !(await otherSucceededPayment(db, payment))) {
+      if (order && refundable && !(await succeededPayment(db, payment.orderId, payment.id))) {
         if (await refundOrder(db, order, ctx, { alongside })) return;
         continue;
       }

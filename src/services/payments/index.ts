@@ -26,11 +26,21 @@ export function markPaymentRefunded(db: Db, paymentId: string) {
     .where(and(eq(payments.id, paymentId), ne(payments.status, 'refunded')));
 }
 
-export async function succeededPayment(db: Db, orderId: string): Promise<PaymentRow | undefined> {
+/**
+ * The order's payment that succeeded (the one it was paid with), if any; `except` leaves one payment out,
+ * to ask whether another payment paid the order.
+ */
+export async function succeededPayment(db: Db, orderId: string, except?: string): Promise<PaymentRow | undefined> {
   return db
     .select()
     .from(payments)
-    .where(and(eq(payments.orderId, orderId), eq(payments.status, 'succeeded')))
+    .where(
+      and(
+        eq(payments.orderId, orderId),
+        eq(payments.status, 'succeeded'),
+        except === undefined ? undefined : ne(payments.id, except),
+      ),
+    )
     .get();
 }
 

@@ -5,14 +5,14 @@
  * arrives; the maintenance sweep catches a success whose refund never ran (the Worker stopped between
  * recording the event and calling the provider, so the redelivered event was a duplicate).
  */
-import { and, eq, gte, inArray, lte, ne, or, sql } from 'drizzle-orm';
+import { and, eq, gte, inArray, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { type OrderRow, orders, type PaymentRow, paymentEvents, payments } from '../../db/schema';
 import { log } from '../../lib/logger';
 import type { EventContext } from '../domain-events';
 import { refundOrder } from '../order-actions';
 import { findOrder } from '../orders';
-import { markPaymentRefunded, providerFor } from './index';
+import { markPaymentRefunded, providerFor, succeededPayment } from './index';
 import type { PaymentProvider, PaymentSecrets } from './provider';
 
 /**
@@ -31,7 +31,8 @@ export async function refundIfUnneeded(
   eventId?: string,
 ): Promise<boolean> {
   const forCancelled = order.status === 'cancelled';
-  if (!forCancelled && order.status !== 'refunded' && !(await otherSucceededPayment(db, payment))) return false;
+  if (!forCancelled && order.status !== 'refunded' && !(await succeededPayment(db, payment.orderId, payment.id)))
+    return false;
   log('warn', forCancelled ? 'payment_succeeded_for_cancelled_order' : 'second_payment_for_order', {
     requestId: ctx.requestId,
     orderId: payment.orderId,
@@ -50,15 +51,6 @@ export async function refundIfUnneeded(
     if (current?.status !== 'cancelled' || (await refundOrder(db, current, ctx))) break;
   }
   return true;
-}
-
-/** Another payment of the same order that succeeded: the one the order was paid with. */
-export function otherSucceededPayment(db: Db, payment: PaymentRow) {
-  return db
-    .select({ id: payments.id })
-    .from(payments)
-    .where(and(eq(payments.orderId, payment.orderId), eq(payments.status, 'succeeded'), ne(payments.id, payment.id)))
-    .get();
 }
 
 /** Successes younger than this are left to their webhook, which may still be refunding them. */
