@@ -11,6 +11,7 @@ import type { EventBody, HistoryEvent, ServerMessage, SessionState } from '../li
 import { loadFromD1, type RefreshOptions, refreshStock } from './catalog-sync';
 import { LiveError } from './errors';
 import { buildSnapshot } from './snapshot';
+import { sendFrame } from './sockets';
 import { LiveStore } from './store';
 
 export type VariantDbRow = typeof variants.$inferSelect;
@@ -82,13 +83,7 @@ export class SessionCore {
 
   broadcast(message: ServerMessage) {
     const frame = JSON.stringify(message);
-    for (const ws of this.ctx.getWebSockets()) {
-      try {
-        ws.send(frame);
-      } catch {
-        // A socket that is already closing; its close handler cleans up.
-      }
-    }
+    for (const ws of this.ctx.getWebSockets()) sendFrame(ws, frame);
   }
 
   /**

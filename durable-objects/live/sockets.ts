@@ -81,10 +81,10 @@ export function resume(core: SessionCore, ws: WebSocket, lastSeq: number, epoch?
     const frames = core.eventsAfter(lastSeq, missed).map((e) => JSON.stringify(e));
     const snapshot = snapshotFrame(core, ws);
     if (frames.reduce((bytes, f) => bytes + f.length, 0) <= snapshot.length) {
-      for (const frame of frames) ws.send(frame);
+      for (const frame of frames) sendFrame(ws, frame);
       return;
     }
-    ws.send(snapshot);
+    sendFrame(ws, snapshot);
     return;
   }
   sendFrame(ws, snapshotFrame(core, ws));
