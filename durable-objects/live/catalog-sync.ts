@@ -3,7 +3,9 @@
  * and re-reading price and stock after a change, publishing a `price` or `stock` event for every variant
  * whose state differs from what viewers last saw (held/sold come from this object's holds).
  */
+
 import { inArray } from 'drizzle-orm';
+import { inList } from '../../src/db/bounded';
 import { liveSessionProducts, liveSessions, products, variants } from '../../src/db/schema';
 import type { SessionCore, VariantDbRow } from './core';
 import { LiveError } from './errors';
@@ -33,7 +35,7 @@ export async function loadFromD1(core: SessionCore, sessionId: string) {
     .from(liveSessionProducts)
     .where(inArray(liveSessionProducts.sessionId, [sessionId]));
   const ids = shown.map((p) => p.productId);
-  const productRows = ids.length ? await db.select().from(products).where(inArray(products.id, ids)) : [];
+  const productRows = ids.length ? await db.select().from(products).where(inList(products.id, ids)) : [];
   if (core.store.session()) return; // another call loaded it while we awaited D1
   core.store.ensureSchema();
   // A fresh epoch: whatever history an earlier incarnation had is not available to this one.
@@ -73,7 +75,7 @@ export async function refreshStock(
 ) {
   const shown = productIds.filter((id) => core.store.product(id));
   if (shown.length === 0) return;
-  const rows = given ?? (await core.db.select().from(variants).where(inArray(variants.productId, shown)));
+  const rows = given ?? (await core.db.select().from(variants).where(inList(variants.productId, shown)));
   for (const row of rows) {
     const before = core.store.variant(row.id);
     const totals = core.store.holdTotals(row.id);

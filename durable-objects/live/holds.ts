@@ -4,7 +4,9 @@
  * hold row — so D1 alone always accounts for every reserved unit; the object mirrors holds to count
  * held/sold per variant and to expire them by alarm.
  */
-import { and, eq, inArray } from 'drizzle-orm';
+
+import { and, eq } from 'drizzle-orm';
+import { inList } from '../../src/db/bounded';
 import { holds } from '../../src/db/schema';
 import { newId } from '../../src/lib/ids';
 import {
@@ -100,7 +102,7 @@ async function endHolds(core: SessionCore, due: HoldRow[], status: 'released' | 
       .set({ status })
       .where(
         and(
-          inArray(
+          inList(
             holds.id,
             due.map((h) => h.id),
           ),

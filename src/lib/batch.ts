@@ -2,7 +2,7 @@
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../db/client';
 
-export async function batchAll(db: Db, statements: BatchItem<'sqlite'>[]): Promise<void> {
+export async function batchAll(db: Db, statements: BatchItem<'sqlite'>[]): Promise<unknown[]> {
   const [first, ...rest] = statements;
-  if (first) await db.batch([first, ...rest]);
+  return first ? db.batch([first, ...rest]) : [];
 }

@@ -3,7 +3,8 @@
  * viewer's likes and the videos' product tags, then social proof for every product involved.
  */
 import type { z } from '@hono/zod-openapi';
-import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
+import { inList } from '../db/bounded';
 import type { Db } from '../db/client';
 import { liveSessions, type ProductRow, postLikes, posts, products, videoProductTags, videos } from '../db/schema';
 import { toIso } from '../schemas/common';
@@ -54,34 +55,25 @@ export interface HydrateInput {
 export async function hydrateFeed(env: Env, db: Db, input: HydrateInput): Promise<Item[]> {
   const ids = (t: Ranked['t']) => input.entries.filter((e) => e.t === t).map((e) => e.id);
   const [postIds, productIds, videoIds, liveIds] = [ids('post'), ids('product'), ids('video'), ids('live')];
-  const none = ['-'];
   const [postRows, productRows, videoRows, liveRows, tags, likes] = await db.batch([
     db
       .select()
       .from(posts)
-      .where(and(inArray(posts.id, postIds.length ? postIds : none), isNull(posts.hiddenAt))),
-    db
-      .select()
-      .from(products)
-      .where(inArray(products.id, productIds.length ? productIds : none)),
+      .where(and(inList(posts.id, postIds), isNull(posts.hiddenAt))),
+    db.select().from(products).where(inList(products.id, productIds)),
     db
       .select()
       .from(videos)
-      .where(and(inArray(videos.id, videoIds.length ? videoIds : none), isNull(videos.hiddenAt))),
-    db
-      .select()
-      .from(liveSessions)
-      .where(inArray(liveSessions.id, liveIds.length ? liveIds : none)),
+      .where(and(inList(videos.id, videoIds), isNull(videos.hiddenAt))),
+    db.select().from(liveSessions).where(inList(liveSessions.id, liveIds)),
     db
       .select({ videoId: videoProductTags.videoId, productId: videoProductTags.productId })
       .from(videoProductTags)
-      .where(inArray(videoProductTags.videoId, videoIds.length ? videoIds : none)),
+      .where(inList(videoProductTags.videoId, videoIds)),
     db
       .select({ postId: postLikes.postId })
       .from(postLikes)
-      .where(
-        and(eq(postLikes.userId, input.likerId ?? ''), inArray(postLikes.postId, postIds.length ? postIds : none)),
-      ),
+      .where(and(eq(postLikes.userId, input.likerId ?? ''), inList(postLikes.postId, postIds))),
   ]);
   const proofIds = [...productIds, ...postRows.flatMap((p) => p.productIds), ...tags.map((t) => t.productId)];
   const stillLive = liveRows.filter((l) => l.status !== 'ended');

@@ -2,7 +2,8 @@
  * Live now, for profiles, the feed and social proof: which sessions are live (D1 `live_sessions`) and how
  * many people watch each (the session's Durable Object counts its open sockets; nothing is estimated).
  */
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
+import { inList } from '../db/bounded';
 import type { Db } from '../db/client';
 import { liveSessions } from '../db/schema';
 import { liveStub } from './live-sessions';
@@ -17,7 +18,7 @@ export async function liveNowByHost(db: Db, hostIds: string[]): Promise<Map<stri
   const rows = await db
     .select({ id: liveSessions.id, title: liveSessions.title, creatorId: liveSessions.creatorId })
     .from(liveSessions)
-    .where(and(eq(liveSessions.status, 'live'), inArray(liveSessions.creatorId, hostIds)));
+    .where(and(eq(liveSessions.status, 'live'), inList(liveSessions.creatorId, hostIds)));
   return new Map(rows.map((r) => [r.creatorId, { id: r.id, title: r.title }]));
 }
 

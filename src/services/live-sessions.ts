@@ -3,8 +3,9 @@
  * session's Durable Object with its typed results turned back into `ApiError`s.
  */
 import type { z } from '@hono/zod-openapi';
-import { and, desc, eq, inArray, lt, or } from 'drizzle-orm';
+import { and, desc, eq, lt, or } from 'drizzle-orm';
 import type { LiveResult } from '../../durable-objects/live/errors';
+import { inList, insertRows } from '../db/bounded';
 import type { Db } from '../db/client';
 import { type LiveSessionRow, liveParticipants, liveSessionProducts, liveSessions, products } from '../db/schema';
 import type { AuthContext } from '../lib/context';
@@ -57,7 +58,7 @@ export function toLiveSession(row: LiveSessionRow, productIds: string[]): z.infe
 }
 
 export async function createLiveSession(db: Db, auth: AuthContext, input: z.infer<typeof LiveSessionCreate>) {
-  const found = await db.select().from(products).where(inArray(products.id, input.productIds));
+  const found = await db.select().from(products).where(inList(products.id, input.productIds));
   const errors = input.productIds.flatMap((id, i) => {
     const product = found.find((p) => p.id === id);
     if (!product) return [{ path: `body.productIds.${i}`, message: 'No such product' }];
@@ -90,9 +91,11 @@ export async function createLiveSession(db: Db, auth: AuthContext, input: z.infe
   };
   await db.batch([
     db.insert(liveSessions).values(row),
-    db
-      .insert(liveSessionProducts)
-      .values(input.productIds.map((productId, position) => ({ sessionId: row.id, productId, position }))),
+    ...insertRows(
+      db,
+      liveSessionProducts,
+      input.productIds.map((productId, position) => ({ sessionId: row.id, productId, position })),
+    ),
   ]);
   return row;
 }
@@ -109,7 +112,7 @@ export async function productIdsOf(db: Db, sessionIds: string[]) {
   const rows = await db
     .select()
     .from(liveSessionProducts)
-    .where(inArray(liveSessionProducts.sessionId, sessionIds))
+    .where(inList(liveSessionProducts.sessionId, sessionIds))
     .orderBy(liveSessionProducts.position);
   for (const row of rows) byId.get(row.sessionId)?.push(row.productId);
   return byId;

@@ -3,7 +3,8 @@
  * that show those products re-read D1 and tell their viewers. One indexed query when no session shows them.
  * The session that made the change itself (`liveSessionId`) already told its viewers and is skipped.
  */
-import { and, eq, inArray, ne } from 'drizzle-orm';
+import { and, eq, ne } from 'drizzle-orm';
+import { inList } from '../db/bounded';
 import { createDb } from '../db/client';
 import { liveSessionProducts, liveSessions } from '../db/schema';
 import { log } from '../lib/logger';
@@ -27,7 +28,7 @@ export async function notifyLiveSessions(event: DomainEvent, ctx: EventContext) 
     .selectDistinct({ sessionId: liveSessionProducts.sessionId })
     .from(liveSessionProducts)
     .innerJoin(liveSessions, eq(liveSessions.id, liveSessionProducts.sessionId))
-    .where(and(inArray(liveSessionProducts.productId, productIds), ne(liveSessions.status, 'ended')));
+    .where(and(inList(liveSessionProducts.productId, productIds), ne(liveSessions.status, 'ended')));
   await Promise.all(
     rows
       .filter((row) => row.sessionId !== from)

@@ -3,7 +3,8 @@
  * from D1 on the server (live price overrides and flash sales are written through to `variants.price`).
  * Shared by checkout (strict: any problem is a 422) and the cart (lenient: problems become warnings).
  */
-import { eq, inArray } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
+import { inList } from '../db/bounded';
 import type { Db } from '../db/client';
 import { products, variants } from '../db/schema';
 import { ApiError, type FieldError } from '../lib/errors';
@@ -50,7 +51,7 @@ export async function loadVariants(db: Db, productIds: string[]): Promise<Map<st
     })
     .from(variants)
     .innerJoin(products, eq(products.id, variants.productId))
-    .where(inArray(variants.productId, [...new Set(productIds)]))
+    .where(inList(variants.productId, [...new Set(productIds)]))
     .orderBy(variants.productId, variants.position);
   for (const { onHand, reserved, ...row } of rows) {
     const list = byProduct.get(row.productId) ?? [];

@@ -3,8 +3,9 @@
  * reservation (src/services/inventory.ts); the stock CHECK constraint makes a short line fail the whole
  * batch, so a 409 means nothing was written and nothing reserved.
  */
-import { and, desc, eq, inArray, lt, or } from 'drizzle-orm';
+import { and, desc, eq, lt, or } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
+import { inList, insertRows } from '../db/bounded';
 import type { Db } from '../db/client';
 import { carts, type OrderItemRow, type OrderRow, orderItems, orders, variants } from '../db/schema';
 import { ApiError } from '../lib/errors';
@@ -67,7 +68,7 @@ export async function placeOrder(
   try {
     await db.batch([
       db.insert(orders).values(order),
-      db.insert(orderItems).values(items),
+      ...insertRows(db, orderItems, items),
       ...reserve,
       ...clear,
       ...(input.alongside ?? []),
@@ -91,7 +92,7 @@ async function shortageError(db: Db, lines: PricedLine[]): Promise<ApiError> {
     .select({ id: variants.id, onHand: variants.stockOnHand, reserved: variants.stockReserved })
     .from(variants)
     .where(
-      inArray(
+      inList(
         variants.id,
         lines.map((l) => l.variantId),
       ),
@@ -114,7 +115,7 @@ export async function itemsOf(db: Db, orderIds: string[]): Promise<Map<string, O
   const rows = await db
     .select()
     .from(orderItems)
-    .where(inArray(orderItems.orderId, orderIds))
+    .where(inList(orderItems.orderId, orderIds))
     .orderBy(orderItems.orderId, orderItems.position);
   for (const row of rows) byOrder.set(row.orderId, [...(byOrder.get(row.orderId) ?? []), row]);
   return byOrder;

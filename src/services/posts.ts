@@ -1,6 +1,7 @@
 /** Posts with media and product tags, and their likes. Hidden posts are not found (except by moderators). */
 import type { z } from '@hono/zod-openapi';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
+import { inList, insertRows } from '../db/bounded';
 import type { Db } from '../db/client';
 import { type PostRow, postLikes, postProducts, posts, products } from '../db/schema';
 import type { AuthContext } from '../lib/context';
@@ -27,7 +28,7 @@ export function toPost(row: PostRow, likedByMe: boolean | null): z.infer<typeof 
 
 export async function assertProductsExist(db: Db, productIds: string[]) {
   if (productIds.length === 0) return;
-  const found = await db.select({ id: products.id }).from(products).where(inArray(products.id, productIds));
+  const found = await db.select({ id: products.id }).from(products).where(inList(products.id, productIds));
   const missing = productIds.filter((id) => !found.some((f) => f.id === id));
   if (missing.length > 0) {
     throw new ApiError('unprocessable', `Unknown products: ${missing.join(', ')}`, {
@@ -52,10 +53,7 @@ export async function createPost(db: Db, authorId: string, input: z.infer<typeof
     createdAt: now,
   };
   const tagRows = input.productIds.map((productId) => ({ postId: row.id, productId }));
-  await db.batch([
-    db.insert(posts).values(row),
-    ...(tagRows.length > 0 ? [db.insert(postProducts).values(tagRows)] : []),
-  ]);
+  await db.batch([db.insert(posts).values(row), ...insertRows(db, postProducts, tagRows)]);
   return toPost(row, false);
 }
 

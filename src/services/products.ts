@@ -4,6 +4,7 @@
  */
 import { eq, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
+import { insertRows } from '../db/bounded';
 import type { Db } from '../db/client';
 import { categories, products, variants } from '../db/schema';
 import { assertOwner } from '../lib/auth';
@@ -63,7 +64,7 @@ export async function createProduct(db: Db, creatorId: string, input: ProductCre
       createdAt: now,
       updatedAt: now,
     }),
-    db.insert(variants).values(rows),
+    ...insertRows(db, variants, rows),
   ]);
   await emitDomainEvent({ type: 'product.created', productId: id, creatorId }, events);
   return id;

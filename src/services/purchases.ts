@@ -4,6 +4,7 @@
  * removed) domain events, so every figure reflects standing paid orders only.
  */
 import { eq } from 'drizzle-orm';
+import { insertChunks } from '../db/bounded';
 import type { Db } from '../db/client';
 import { products, purchases, shareAttributions, shares } from '../db/schema';
 import { batchAll } from '../lib/batch';
@@ -37,9 +38,11 @@ export async function recordPaidOrder(db: Db, order: PaidOrder): Promise<void> {
     currency: order.currency,
     paidAt: order.paidAt,
   }));
-  if (rows.length === 0) return;
-  const inserted = await db.insert(purchases).values(rows).onConflictDoNothing().returning({ id: purchases.productId });
-  if (inserted.length === 0) return;
+  const inserts = insertChunks(purchases, rows).map((chunk) =>
+    db.insert(purchases).values(chunk).onConflictDoNothing().returning({ id: purchases.productId }),
+  );
+  // Recorded once: a redelivered `order.paid` (or an order with no lines) inserts nothing and stops here.
+  if ((await batchAll(db, inserts)).flat().length === 0) return;
   const share = order.shareCode
     ? await db.query.shares.findFirst({ where: eq(shares.code, order.shareCode) })
     : undefined;

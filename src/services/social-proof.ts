@@ -6,7 +6,8 @@
  * One D1 batch for any number of products, plus one RPC per live session showing them.
  */
 import type { z } from '@hono/zod-openapi';
-import { and, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, eq, gt, sql } from 'drizzle-orm';
+import { inList } from '../db/bounded';
 import type { Db } from '../db/client';
 import { follows, liveSessionProducts, liveSessions, productStats, purchases } from '../db/schema';
 import type { SocialProof } from '../schemas/discovery';
@@ -39,17 +40,17 @@ async function readShared(env: Env, db: Db, ids: string[], now: number): Promise
   const result = new Map<string, SharedProof>();
   if (ids.length === 0) return result;
   const [stats, recent, live] = await db.batch([
-    db.select().from(productStats).where(inArray(productStats.productId, ids)),
+    db.select().from(productStats).where(inList(productStats.productId, ids)),
     db
       .select({ productId: purchases.productId, n: sql<number>`count(*)` })
       .from(purchases)
-      .where(and(inArray(purchases.productId, ids), gt(purchases.paidAt, now - HOUR_MS)))
+      .where(and(inList(purchases.productId, ids), gt(purchases.paidAt, now - HOUR_MS)))
       .groupBy(purchases.productId),
     db
       .select({ productId: liveSessionProducts.productId, sessionId: liveSessions.id })
       .from(liveSessionProducts)
       .innerJoin(liveSessions, eq(liveSessions.id, liveSessionProducts.sessionId))
-      .where(and(inArray(liveSessionProducts.productId, ids), eq(liveSessions.status, 'live'))),
+      .where(and(inList(liveSessionProducts.productId, ids), eq(liveSessions.status, 'live'))),
   ]);
   const viewers = await viewersNow(env, [...new Set(live.map((l) => l.sessionId))]);
   const asOf = new Date(now).toISOString();
@@ -78,7 +79,7 @@ async function followedBuyers(db: Db, viewerId: string, ids: string[]) {
     .select({ productId: purchases.productId, n: sql<number>`count(distinct ${purchases.userId})` })
     .from(purchases)
     .innerJoin(follows, eq(follows.followeeId, purchases.userId))
-    .where(and(eq(follows.followerId, viewerId), inArray(purchases.productId, ids)))
+    .where(and(eq(follows.followerId, viewerId), inList(purchases.productId, ids)))
     .groupBy(purchases.productId);
 }
 

@@ -3,7 +3,8 @@
  * progress, product tap) kept raw for later analytics. Views and taps also feed trending.
  */
 import type { z } from '@hono/zod-openapi';
-import { and, asc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, lte, sql } from 'drizzle-orm';
+import { inList, insertRows } from '../db/bounded';
 import type { Db } from '../db/client';
 import { products, type VideoRow, videoEvents, videoProductTags, videos } from '../db/schema';
 import { batchAll } from '../lib/batch';
@@ -43,10 +44,7 @@ export async function createVideo(db: Db, creatorId: string, input: z.infer<type
     createdAt: now,
   };
   const tags = input.productTags.map((t, position) => ({ videoId: row.id, position, ...t }));
-  await batchAll(db, [
-    db.insert(videos).values(row),
-    ...(tags.length ? [db.insert(videoProductTags).values(tags)] : []),
-  ]);
+  await batchAll(db, [db.insert(videos).values(row), ...insertRows(db, videoProductTags, tags)]);
   return toVideo(row, input.productTags);
 }
 
@@ -114,14 +112,16 @@ export async function recordVideoEvents(
     const tagged = await db
       .selectDistinct({ productId: videoProductTags.productId })
       .from(videoProductTags)
-      .where(and(eq(videoProductTags.videoId, id), inArray(videoProductTags.productId, tapped)));
+      .where(and(eq(videoProductTags.videoId, id), inList(videoProductTags.productId, tapped)));
     const unknown = tapped.filter((p) => !tagged.some((t) => t.productId === p));
     if (unknown.length > 0) throw new ApiError('unprocessable', `Not tagged in this video: ${unknown.join(', ')}`);
   }
   const now = Date.now();
   const views = events.filter((e) => e.type === 'view').length;
   await batchAll(db, [
-    db.insert(videoEvents).values(
+    ...insertRows(
+      db,
+      videoEvents,
       events.map((e) => ({
         videoId: id,
         userId: viewerId,

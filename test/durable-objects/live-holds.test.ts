@@ -110,6 +110,23 @@ describe('hold expiry by alarm', () => {
   });
 });
 
+describe('a crowd of holds', () => {
+  it('expires 101 holds that fall due at once (more than one statement can name)', async () => {
+    const show = await liveShow({ variants: [{ price: 1500, stock: 200 }] });
+    const viewer = await signUp();
+    const stub = liveStub(env, show.id);
+    for (let i = 0; i < 101; i++) await hold(show.id, viewer.token, show.product.id);
+    expect(await reserved(show.product.variantIds[0])).toBe(101);
+    await runInDurableObject(stub, (_, state) => state.storage.sql.exec('update holds set expires_at = 1'));
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect(await reserved(show.product.variantIds[0])).toBe(0);
+    const active = await env.DB.prepare("select count(*) as n from holds where session_id = ? and status = 'active'")
+      .bind(show.id)
+      .first();
+    expect(active).toEqual({ n: 0 });
+  });
+});
+
 describe('stock.changed from other paths', () => {
   it('reaches viewers of sessions showing the product, and skips others cheaply', async () => {
     const show = await liveShow({ variants: [{ price: 1500, stock: 10 }] });

@@ -24,6 +24,15 @@ describe('POST /v1/live-sessions', () => {
     expect(res.json.id).toMatch(/^liv_/);
   });
 
+  it('shows the most products allowed (50)', async () => {
+    const host = await signUp('creator');
+    const productIds = [];
+    for (let i = 0; i < 50; i++) productIds.push((await insertProduct({ creatorId: host.id })).id);
+    const res = await call('POST', '/v1/live-sessions', { token: host.token, body: { title: 'Mega', productIds } });
+    expect(res.status).toBe(201);
+    expect(res.json.productIds).toEqual(productIds);
+  });
+
   it('needs a creator token and the creator’s own, existing products', async () => {
     const host = await signUp('creator');
     const other = await signUp('creator');

@@ -38,6 +38,21 @@ describe('order state machine', () => {
     expect(await stockOf(variantId)).toEqual({ onHand: 5, reserved: 0 });
   });
 
+  it('an order of the most lines allowed (50 products) is placed, paid and recorded as 50 purchases', async () => {
+    const creator = await signUp('creator');
+    const buyer = await signUp();
+    const products = [];
+    for (let i = 0; i < 50; i++) products.push(await insertProduct({ creatorId: creator.id }));
+    const res = await order(buyer.token, { items: products.map((p) => ({ productId: p.id, quantity: 1 })) });
+    expect(res.status).toBe(201);
+    expect(res.json.items).toHaveLength(50);
+    await payAndWait(buyer.token, res.json.id);
+    const bought = await env.DB.prepare('select count(*) as n from purchases where order_id = ?')
+      .bind(res.json.id)
+      .first();
+    expect(bought).toEqual({ n: 50 });
+  });
+
   it('concurrent cancels release stock exactly once', async () => {
     const { buyer, variantId, orderId } = await placed(5, 3);
     const results = await Promise.all(

@@ -6,6 +6,18 @@ import { signUp, signUpAdmin } from '../helpers/users';
 const WRONG_TOKEN = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c3JfeCJ9.c2lnbmF0dXJl';
 
 describe('POST /v1/products', () => {
+  it('creates a product with the most variants allowed (100)', async () => {
+    const creator = await signUp('creator');
+    const variants = Array.from({ length: 100 }, (_, i) => ({ options: { size: String(i) }, stock: 1 }));
+    const res = await call('POST', '/v1/products', {
+      token: creator.token,
+      body: { title: 'Sock in every size', price: { amount: 900, currency: 'EUR' }, variants },
+    });
+    expect(res.status).toBe(201);
+    expect(res.json.variants).toHaveLength(100);
+    expect(res.json.variants[99]).toMatchObject({ options: { size: '99' }, stock: 1 });
+  });
+
   it('creates a product with one default variant from a top-level price and stock', async () => {
     const creator = await signUp('creator');
     await ensureCategory('shirts');

@@ -72,6 +72,31 @@ describe('GET /v1/videos/{id}/products?atMs=', () => {
   });
 });
 
+describe('the most tags and events allowed', () => {
+  it('takes 50 product tags on a video and 50 events in one call', async () => {
+    const creator = await signUp('creator');
+    const product = await insertProduct({ creatorId: creator.id });
+    const productTags = Array.from({ length: 50 }, (_, i) => ({
+      productId: product.id,
+      startMs: i * 1000,
+      endMs: i * 1000 + 500,
+    }));
+    const res = await call('POST', '/v1/videos', {
+      token: creator.token,
+      body: { title: 'Every second', url: 'https://cdn.test/v.mp4', productTags },
+    });
+    expect(res.status).toBe(201);
+    expect(res.json.productTags).toHaveLength(50);
+    const events = Array.from({ length: 50 }, (_, i) => ({ type: 'progress', positionMs: i * 100 }));
+    const sent = await call('POST', `/v1/videos/${res.json.id}/events`, { body: { events } });
+    expect(sent.status).toBe(202);
+    const stored = await env.DB.prepare('select count(*) as n from video_events where video_id = ?')
+      .bind(res.json.id)
+      .first();
+    expect(stored).toEqual({ n: 50 });
+  });
+});
+
 describe('POST /v1/videos/{id}/events', () => {
   it('records views, progress and product taps, anonymously or signed in', async () => {
     const { video, a } = await setup();

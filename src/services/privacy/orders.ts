@@ -3,7 +3,8 @@
  * removed (`userId` null; line items name products, not people); the cart and the replayable responses
  * (which may echo personal data) are deleted. Payment client secrets are never exported.
  */
-import { eq, inArray } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
+import { inList } from '../../db/bounded';
 import { createDb } from '../../db/client';
 import { carts, idempotencyKeys, orderItems, orders, payments } from '../../db/schema';
 import type { PrivacyArea } from '../privacy';
@@ -19,7 +20,7 @@ export const ordersArea: PrivacyArea = {
     const ids = mine.map((o) => o.id);
     const [items, pays] = ids.length
       ? await db.batch([
-          db.select().from(orderItems).where(inArray(orderItems.orderId, ids)),
+          db.select().from(orderItems).where(inList(orderItems.orderId, ids)),
           db
             .select({
               id: payments.id,
@@ -31,7 +32,7 @@ export const ordersArea: PrivacyArea = {
               createdAt: payments.createdAt,
             })
             .from(payments)
-            .where(inArray(payments.orderId, ids)),
+            .where(inList(payments.orderId, ids)),
         ])
       : [[], []];
     return {

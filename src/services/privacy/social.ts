@@ -3,7 +3,8 @@
  * the user wrote or did and recomputes every count it moved (post likes/comments, product stats), in one
  * D1 batch per kind, the same way the social services keep them exact.
  */
-import { eq, inArray, or, sql } from 'drizzle-orm';
+import { eq, or, sql } from 'drizzle-orm';
+import { inList } from '../../db/bounded';
 import { createDb } from '../../db/client';
 import { comments, follows, postLikes, posts, products as productsTable, reports, reviews } from '../../db/schema';
 import type { PrivacyArea } from '../privacy';
@@ -43,14 +44,14 @@ export const socialArea: PrivacyArea = {
     ]);
     const touchedPosts = [...new Set([...likedPosts, ...commentedPosts].map((p) => p.id))];
     const tagged = touchedPosts.length
-      ? await db.select({ productIds: posts.productIds }).from(posts).where(inArray(posts.id, touchedPosts))
+      ? await db.select({ productIds: posts.productIds }).from(posts).where(inList(posts.id, touchedPosts))
       : [];
     const mentioned = [
       ...new Set([...reviewed.map((r) => r.productId), ...[...ownPosts, ...tagged].flatMap((p) => p.productIds)]),
     ];
     // Stats rows reference products, so only products that still exist are recomputed.
     const products = mentioned.length
-      ? (await db.select({ id: productsTable.id }).from(productsTable).where(inArray(productsTable.id, mentioned))).map(
+      ? (await db.select({ id: productsTable.id }).from(productsTable).where(inList(productsTable.id, mentioned))).map(
           (p) => p.id,
         )
       : [];
@@ -74,7 +75,7 @@ export const socialArea: PrivacyArea = {
             likeCount: sql`(select count(*) from post_likes where post_id = ${posts.id})`,
             commentCount: sql`(select count(*) from comments where post_id = ${posts.id} and hidden_at is null)`,
           })
-          .where(inArray(posts.id, touchedPosts.length ? touchedPosts : [''])),
+          .where(inList(posts.id, touchedPosts)),
         ...recomputeProductStats(db, products),
       ]);
     }
