@@ -63,8 +63,21 @@ const stockBelowReserved = () =>
 /** Whether the update touches D1 `variants` (price or units on hand), not only the pin. */
 const changesCatalog = (input: ProductUpdate) => input.price !== undefined || input.stock !== undefined;
 
+/** This session's row for a product in D1 `live_session_products`. */
+const shownHere = (core: SessionCore, productId: string) =>
+  and(eq(liveSessionProducts.sessionId, core.current().id), eq(liveSessionProducts.productId, productId));
+
+/** The D1 statement that marks (or, with null, unmarks) this session's flash sale of a product. */
+const markFlashSale = (core: SessionCore, productId: string, endsAt: number | null) =>
+  core.db.update(liveSessionProducts).set({ flashSaleEndsAt: endsAt }).where(shownHere(core, productId));
+
 /** The D1 statements for a host update, the variants read back last. */
-function writesFor(core: SessionCore, targets: VariantRow[], input: ProductUpdate): BatchItem<'sqlite'>[] {
+function writesFor(
+  core: SessionCore,
+  targets: VariantRow[],
+  input: ProductUpdate,
+  endsSale: boolean,
+): BatchItem<'sqlite'>[] {
   const db = core.db;
   const writes: BatchItem<'sqlite'>[] = targets.flatMap((v) =>
     changesCatalog(input)
@@ -72,12 +85,9 @@ function writesFor(core: SessionCore, targets: VariantRow[], input: ProductUpdat
       : [],
   );
   if (input.pinned !== undefined) {
-    const shown = and(
-      eq(liveSessionProducts.sessionId, core.current().id),
-      eq(liveSessionProducts.productId, input.productId),
-    );
-    writes.push(db.update(liveSessionProducts).set({ pinned: input.pinned }).where(shown));
+    writes.push(db.update(liveSessionProducts).set({ pinned: input.pinned }).where(shownHere(core, input.productId)));
   }
+  if (endsSale) writes.push(markFlashSale(core, input.productId, null));
   if (changesCatalog(input)) {
     writes.push(refreshProductStatement(db, input.productId));
     // Read back in the same batch: D1's state, without another round trip.
@@ -102,13 +112,17 @@ export async function updateProduct(core: SessionCore, input: ProductUpdate) {
   const expected = catalogChange ? expectedVariants(targets, input) : [];
   const product = core.store.product(input.productId)!;
   const pinChange = input.pinned !== undefined && (product.pinned === 1) !== input.pinned;
+  // A host's price takes the variants it sets out of a running flash sale; the sale goes on for the others.
+  const sale = input.price ? core.store.flashSale(input.productId) : undefined;
+  const stillOnSale = sale ? withoutVariants(sale.previous, targets) : {};
+  const endsSale = sale !== undefined && Object.keys(stillOnSale).length === 0;
   // Published before D1 confirms (see the top of this file).
   if (pinChange) setPinned(core, input.productId, input.pinned!);
   if (catalogChange) await core.refreshStock([input.productId], { rows: expected });
   if (pinChange || catalogChange) await core.afterBroadcastFlushed();
   let written: unknown[];
   try {
-    written = await core.batch(writesFor(core, targets, input));
+    written = await core.batch(writesFor(core, targets, input, endsSale));
   } catch (error) {
     // Viewers have seen the change: they get D1's state back (best effort if D1 is failing too).
     if (pinChange) setPinned(core, input.productId, !input.pinned);
@@ -116,16 +130,32 @@ export async function updateProduct(core: SessionCore, input: ProductUpdate) {
     if (isStockShortage(error)) throw stockBelowReserved();
     throw error;
   }
-  // A new price from the host replaces a running flash sale; nothing is restored when it would have ended.
-  const sale = input.price ? core.store.flashSale(input.productId) : undefined;
-  if (sale) {
+  if (sale && endsSale) {
     core.store.run('delete from flash_sales where product_id = ?', input.productId);
     announceSale(core, input.productId, 'ended', sale.price, sale.ends_at);
+  } else if (sale) {
+    core.store.run(
+      'update flash_sales set previous = ? where product_id = ?',
+      JSON.stringify(stillOnSale),
+      input.productId,
+    );
   }
   if (catalogChange) await core.refreshStock([input.productId], { rows: written.at(-1) as VariantDbRow[] });
   await core.scheduleAlarm();
   return { seq: core.current().seq, creatorId: product.creator_id };
 }
+
+/** A sale's prices to restore (variant id → price), less the given variants. */
+function withoutVariants(previous: string, variants: VariantRow[]): Record<string, number> {
+  const prices = JSON.parse(previous) as Record<string, number>;
+  for (const v of variants) delete prices[v.id];
+  return prices;
+}
+
+const isFlashSaleElsewhere = (error: unknown) =>
+  /UNIQUE constraint failed: live_session_products\.product_id/.test(
+    String((error as { cause?: unknown })?.cause ?? error),
+  );
 
 function announceSale(core: SessionCore, productId: string, state: 'started' | 'ended', price: number, endsAt: number) {
   core.publish({
@@ -153,10 +183,19 @@ export async function startFlashSale(core: SessionCore, input: FlashSaleInput) {
     throw new LiveError('conflict', 'A flash sale is already running for this product');
   }
   const db = core.db;
-  await db.batch([
-    db.update(variants).set({ price: input.price.amount }).where(eq(variants.productId, input.productId)),
-    refreshProductStatement(db, input.productId),
-  ]);
+  try {
+    await db.batch([
+      // First: while another session runs a sale of this product, this fails and the prices stay as they are.
+      markFlashSale(core, input.productId, input.endsAt),
+      db.update(variants).set({ price: input.price.amount }).where(eq(variants.productId, input.productId)),
+      refreshProductStatement(db, input.productId),
+    ]);
+  } catch (error) {
+    if (isFlashSaleElsewhere(error)) {
+      throw new LiveError('conflict', 'This product is on a flash sale in another live session until it ends');
+    }
+    throw error;
+  }
   const previous = Object.fromEntries(targets.map((v) => [v.id, v.price]));
   core.store.run(
     'insert into flash_sales (product_id, price, ends_at, previous) values (?, ?, ?, ?)',
@@ -189,6 +228,7 @@ export async function endFlashSale(core: SessionCore, productId: string) {
         .where(and(eq(variants.id, variantId), sql`${variants.price} = ${sale.price}`)),
     ),
     refreshProductStatement(db, productId),
+    markFlashSale(core, productId, null),
   ]);
   core.store.run('delete from flash_sales where product_id = ?', productId);
   announceSale(core, productId, 'ended', sale.price, sale.ends_at);

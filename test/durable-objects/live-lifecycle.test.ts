@@ -47,6 +47,64 @@ describe('flash sales', () => {
     expect(after.json.session.products[0].flashSale).toBeNull();
   });
 
+  it("a host's price for one variant takes it out of the sale; the others get their price back when it ends", async () => {
+    const show = await liveShow({
+      variants: [
+        { price: 1000, stock: 5 },
+        { price: 1200, stock: 5 },
+      ],
+    });
+    const [small, medium] = show.product.variantIds;
+    const endsAt = new Date(Date.now() + 60_000).toISOString();
+    const sale = await call('POST', `/v1/live-sessions/${show.id}/flash-sales`, {
+      token: show.host.token,
+      body: { productId: show.product.id, price: { amount: 500, currency: 'USD' }, endsAt },
+    });
+    expect(sale.status).toBe(201);
+    const patched = await call('PATCH', `/v1/live-sessions/${show.id}/products/${show.product.id}`, {
+      token: show.host.token,
+      body: { variantId: small, price: { amount: 800, currency: 'USD' } },
+    });
+    expect(patched.status).toBe(200);
+    // The other variant is still on sale.
+    const during = await call('GET', `/v1/live-sessions/${show.id}`);
+    expect(during.json.session.products[0].flashSale).toMatchObject({ price: { amount: 500 } });
+
+    const stub = liveStub(env, show.id);
+    await runInDurableObject(stub, (_, state) => state.storage.sql.exec('update flash_sales set ends_at = 1'));
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect((await price(small))?.price).toBe(800);
+    expect((await price(medium))?.price).toBe(1200);
+  });
+
+  it('a product is on one flash sale at a time, across sessions; the next may start when it ends', async () => {
+    const first = await liveShow({ variants: [{ price: 1000, stock: 5 }] });
+    const product = first.product;
+    const second = await call('POST', '/v1/live-sessions', {
+      token: first.host.token,
+      body: { title: 'Second show', productIds: [product.id] },
+    });
+    expect(second.status).toBe(201);
+    const secondId = second.json.id as string;
+    expect((await call('POST', `/v1/live-sessions/${secondId}/start`, { token: first.host.token })).status).toBe(200);
+    const endsAt = new Date(Date.now() + 60_000).toISOString();
+    const startSale = (sessionId: string, amount: number) =>
+      call('POST', `/v1/live-sessions/${sessionId}/flash-sales`, {
+        token: first.host.token,
+        body: { productId: product.id, price: { amount, currency: 'USD' }, endsAt },
+      });
+    expect((await startSale(first.id, 500)).status).toBe(201);
+    expectProblem(await startSale(secondId, 300), 409);
+    expect((await price(product.variantIds[0]))?.price).toBe(500);
+
+    const stub = liveStub(env, first.id);
+    await runInDurableObject(stub, (_, state) => state.storage.sql.exec('update flash_sales set ends_at = 1'));
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect((await price(product.variantIds[0]))?.price).toBe(1000);
+    expect((await startSale(secondId, 300)).status).toBe(201);
+    expect((await price(product.variantIds[0]))?.price).toBe(300);
+  });
+
   it('rejects past endsAt, products outside the show and sessions not live', async () => {
     const show = await liveShow();
     const path = `/v1/live-sessions/${show.id}/flash-sales`;

@@ -4,7 +4,8 @@
  * (lists, profiles, the stored summary), which products a session shows (so stock changes from other paths
  * reach its viewers) and every hold, written in the same batch as its stock reservation.
  */
-import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { products } from './catalog';
 import { users } from './users';
 
@@ -48,10 +49,17 @@ export const liveSessionProducts = sqliteTable(
       .references(() => products.id, { onDelete: 'cascade' }),
     position: integer('position').notNull(),
     pinned: integer('pinned', { mode: 'boolean' }).notNull().default(false),
+    /** Set while this session runs a flash sale of the product (epoch ms of its end). */
+    flashSaleEndsAt: integer('flash_sale_ends_at'),
   },
   (t) => [
     primaryKey({ columns: [t.sessionId, t.productId] }),
     index('live_session_products_product_idx').on(t.productId),
+    // One flash sale per product at a time, whichever session runs it: a second one would take the first's
+    // sale price for the price to restore, and the product would keep a sale price for good.
+    uniqueIndex('live_session_products_one_flash_sale')
+      .on(t.productId)
+      .where(sql`${t.flashSaleEndsAt} is not null`),
   ],
 );
 

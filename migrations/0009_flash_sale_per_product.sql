@@ -1,0 +1,2 @@
+ALTER TABLE `live_session_products` ADD `flash_sale_ends_at` integer;--> statement-breakpoint
+CREATE UNIQUE INDEX `live_session_products_one_flash_sale` ON `live_session_products` (`product_id`) WHERE "live_session_products"."flash_sale_ends_at" is not null;
