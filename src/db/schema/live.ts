@@ -57,9 +57,7 @@ export const liveSessionProducts = sqliteTable(
     index('live_session_products_product_idx').on(t.productId),
     // One flash sale per product at a time, whichever session runs it: a second one would take the first's
     // sale price for the price to restore, and the product would keep a sale price for good.
-    uniqueIndex('live_session_products_one_flash_sale')
-      .on(t.productId)
-      .where(sql`${t.flashSaleEndsAt} is not null`),
+    uniqueIndex('live_session_products_one_flash_sale').on(t.productId).where(sql`${t.flashSaleEndsAt} is not null`),
   ],
 );
 
