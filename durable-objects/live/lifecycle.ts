@@ -9,6 +9,7 @@ import type { SessionCore } from './core';
 import { LiveError } from './errors';
 import { expireDueHolds } from './holds';
 import { endFlashSale } from './host';
+import { viewerCount } from './sockets';
 
 export async function startSession(core: SessionCore, now = Date.now()) {
   const session = core.current();
@@ -48,6 +49,8 @@ export async function endSession(core: SessionCore, now = Date.now()) {
   const session = core.current();
   if (session.status === 'ended') throw new LiveError('conflict', 'The session has already ended');
   for (const sale of core.store.flashSales()) await endFlashSale(core, sale.product_id);
+  // The peak is sampled with each viewer count (at most once a second); the crowd at the end counts too.
+  core.store.run('update session set peak_viewers = max(peak_viewers, ?)', viewerCount(core));
   core.store.run("update session set status = 'ended', ended_at = ?", now);
   const summary = computeSummary(core);
   core.store.run('update session set summary = ?', JSON.stringify(summary));

@@ -195,6 +195,16 @@ describe('session lifecycle', () => {
     expect((await latecomer.closed).code).toBe(1000);
   });
 
+  it('counts the viewers connected at the end in the peak, however soon it comes', async () => {
+    const show = await liveShow();
+    for (const viewer of await Promise.all([connect(show.id), connect(show.id), connect(show.id)])) {
+      await viewer.next('snapshot');
+    }
+    // Within the second before the first viewer count goes out.
+    const res = await call('POST', `/v1/live-sessions/${show.id}/end`, { token: show.host.token });
+    expect(res.json.summary.peakViewers).toBe(3);
+  });
+
   it('sends going_away before a planned restart and closes with 1012', async () => {
     const show = await liveShow();
     const viewer = await connect(show.id);
