@@ -33,6 +33,15 @@ function relyingParty(env: Env) {
 
 const rejected = (why: string) => new ApiError('unauthorized', `The passkey could not be verified: ${why}`);
 
+/**
+ * SimpleWebAuthn explains a refused response in its errors' messages (wrong origin, challenge, RP id);
+ * a TypeError or RangeError means bytes that do not parse, and its message names our bundle's internals.
+ */
+const libraryReason = (error: Error) =>
+  error instanceof TypeError || error instanceof RangeError || error instanceof SyntaxError
+    ? 'the response is malformed'
+    : error.message;
+
 export async function registrationOptions(env: Env, db: Db, userId: string) {
   const user = await db.query.users.findFirst({ where: eq(users.id, userId) });
   if (!user) throw new ApiError('unauthorized', 'This account no longer exists');
@@ -72,7 +81,7 @@ export async function verifyRegistration(
     expectedRPID: rp.rpID,
     requireUserVerification: true,
   }).catch((error: Error) => {
-    throw rejected(error.message);
+    throw rejected(libraryReason(error));
   });
   if (!result.verified) throw rejected('attestation not verified');
   const { credential, credentialDeviceType, credentialBackedUp } = result.registrationInfo;

@@ -142,6 +142,16 @@ describe('passkeys: registration and login with a real (software) authenticator'
     expectProblem(await loginVerify({ id: 'x' }), 400);
   });
 
+  it('says an attestation that does not parse is malformed, without naming our internals', async () => {
+    const { token } = await signUp();
+    const options = await call('POST', '/v1/auth/passkeys/register/options', { token });
+    const response = await new SoftwareAuthenticator().create(options.json);
+    const garbled = { ...response, response: { ...response.response, attestationObject: 'AAAAAAAAAAAAAAAAAAAA' } };
+    const res = await call('POST', '/v1/auth/passkeys/register/verify', { token, body: { response: garbled } });
+    expectProblem(res, 401);
+    expect(res.json.detail).toBe('The passkey could not be verified: the response is malformed');
+  });
+
   it("lists and removes my passkeys; someone else's is a 404; a removed passkey no longer signs in", async () => {
     const alice = await signUp();
     const bob = await signUp();
