@@ -1,9 +1,13 @@
 /** Money is integer minor units plus an ISO 4217 currency code; never a float. */
 import { z } from '@hono/zod-openapi';
 
+/** The ISO 4217 codes in use, as the runtime's ICU knows them: three capitals alone let 'ZZZ' through. */
+const ISO_4217 = new Set(Intl.supportedValuesOf('currency'));
+
 export const Currency = z
   .string()
   .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD')
+  .refine((code) => ISO_4217.has(code), 'an ISO 4217 code such as USD')
   .openapi({ example: 'USD' });
 
 export const Money = z

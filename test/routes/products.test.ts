@@ -96,6 +96,9 @@ describe('POST /v1/products', () => {
     expect((await bad({ title: 'x', price: { amount: 100, currency: 'usd' } })).errors[0].path).toBe(
       'body.price.currency',
     );
+    expect((await bad({ title: 'x', price: { amount: 100, currency: 'ZZZ' } })).errors[0].path).toBe(
+      'body.price.currency',
+    );
     expect((await bad({ title: '', price: { amount: 100, currency: 'USD' } })).errors[0].path).toBe('body.title');
     expect((await bad({ title: 'x', price: { amount: 100, currency: 'USD' }, extra: 1 })).errors).toBeDefined();
     expect(
