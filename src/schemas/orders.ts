@@ -92,7 +92,26 @@ export const PaymentIntent = z
 export const WebhookAck = z.object({ received: z.literal(true), duplicate: z.boolean() }).openapi('WebhookAck');
 
 export const CartPut = z
-  .object({ items: z.array(LineInput).max(50) })
+  .object({
+    items: z
+      .array(LineInput)
+      .max(50)
+      .superRefine((items, ctx) => {
+        // One line per product and variant: two lines of one variant would each be checked against the
+        // units available and each look buyable while together they are not.
+        const seen = new Set<string>();
+        items.forEach((item, i) => {
+          const key = `${item.productId}/${item.variantId ?? ''}`;
+          if (seen.has(key))
+            ctx.addIssue({
+              code: 'custom',
+              path: [i],
+              message: 'this product and variant is already in the cart; set its quantity instead',
+            });
+          seen.add(key);
+        });
+      }),
+  })
   .strict()
   .openapi('CartPut');
 

@@ -93,6 +93,15 @@ describe('GET/PUT /v1/cart', () => {
       400,
     );
     expectProblem(await call('PUT', '/v1/cart', { token: buyer.token, body: { items: [], extra: 1 } }), 400);
+    // One line per product and variant: two would each look buyable while together they are not.
+    const twice = {
+      items: [
+        { productId, quantity: 4 },
+        { productId, quantity: 4 },
+      ],
+    };
+    const duplicate = expectProblem(await call('PUT', '/v1/cart', { token: buyer.token, body: twice }), 400);
+    expect(duplicate.errors[0].path).toBe('body.items.1');
     expectProblem(await call('PUT', '/v1/cart', { token: buyer.token, body: {} }), 400);
     expectProblem(await call('PUT', '/v1/cart', { body: { items: [] } }), 401);
     expectProblem(await call('GET', '/v1/cart'), 401);
