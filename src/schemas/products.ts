@@ -160,7 +160,33 @@ export const ProductCreate = z
     variants: z.array(VariantCreate).min(1).max(100).optional(),
   })
   .strict()
+  .superRefine((product, ctx) => {
+    if (product.variants && product.stock !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['stock'], message: 'with variants, each variant has its own stock' });
+    }
+    for (const issue of repeatedVariants(product.variants ?? [])) ctx.addIssue({ code: 'custom', ...issue });
+  })
   .openapi('ProductCreate');
+
+/** Variants a buyer could not tell apart (the same options) or a SKU given twice, as issues on their path. */
+function repeatedVariants(variants: { sku?: string | null; options?: Record<string, string> }[]) {
+  const issues: { path: (string | number)[]; message: string }[] = [];
+  const options = new Set<string>();
+  const skus = new Set<string>();
+  variants.forEach((v, i) => {
+    if (v.options) {
+      const key = JSON.stringify(Object.entries(v.options).sort(([a], [b]) => a.localeCompare(b)));
+      if (options.has(key))
+        issues.push({ path: ['variants', i, 'options'], message: 'another variant has these options' });
+      options.add(key);
+    }
+    if (v.sku) {
+      if (skus.has(v.sku)) issues.push({ path: ['variants', i, 'sku'], message: 'another variant has this SKU' });
+      skus.add(v.sku);
+    }
+  });
+  return issues;
+}
 export type ProductCreate = z.infer<typeof ProductCreate>;
 
 const VariantPatch = z

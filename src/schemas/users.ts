@@ -1,17 +1,40 @@
 import { z } from '@hono/zod-openapi';
+import { Currency } from '../lib/money';
 import { Id, Timestamp } from './common';
 
 export const Role = z.enum(['shopper', 'creator', 'admin']).openapi({ example: 'shopper' });
 export type Role = z.infer<typeof Role>;
 
+function isLanguageTag(tag: string) {
+  try {
+    return Intl.getCanonicalLocales(tag).length === 1;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A name shown to others (creator cards, chat, comments): no control characters, and no bidirectional
+ * overrides, which can make a name display as someone else's. Joiners stay, for emoji sequences.
+ */
+const DisplayName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(80)
+  .refine((name) => !/[\p{Cc}\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u.test(name), {
+    message: 'no control or text-direction characters',
+  });
+
 export const Preferences = z
   .object({
-    locale: z.string().max(35).optional().openapi({ example: 'en-GB' }),
-    currency: z
+    locale: z
       .string()
-      .regex(/^[A-Z]{3}$/)
+      .max(35)
+      .refine(isLanguageTag, 'a BCP 47 language tag such as en-GB')
       .optional()
-      .openapi({ example: 'GBP' }),
+      .openapi({ example: 'en-GB' }),
+    currency: Currency.optional().openapi({ example: 'GBP' }),
     interests: z
       .array(z.string().min(1).max(40))
       .max(50)
@@ -68,7 +91,7 @@ export const RegisterBody = z
   .object({
     email: Email,
     password: Password,
-    displayName: z.string().trim().min(1).max(80).openapi({ example: 'Ada' }),
+    displayName: DisplayName.openapi({ example: 'Ada' }),
     role: z
       .enum(['shopper', 'creator'])
       .default('shopper')
@@ -95,7 +118,7 @@ export const AuthResult = z
 
 export const MePatch = z
   .object({
-    displayName: z.string().trim().min(1).max(80).optional(),
+    displayName: DisplayName.optional(),
     preferences: Preferences.optional(),
   })
   .strict()

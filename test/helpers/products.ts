@@ -11,7 +11,13 @@ export async function ensureCategory(id: string, name = id): Promise<string> {
 export async function createProductApi(token: string, body: Record<string, any> = {}) {
   const res = await call('POST', '/v1/products', {
     token,
-    body: { title: 'Linen shirt', price: { amount: 4500, currency: 'EUR' }, stock: 5, ...body },
+    // A top-level stock is for the default variant only: products with variants leave it out.
+    body: {
+      title: 'Linen shirt',
+      price: { amount: 4500, currency: 'EUR' },
+      ...(body.variants ? {} : { stock: 5 }),
+      ...body,
+    },
   });
   if (res.status !== 201) throw new Error(`create failed: ${res.status} ${res.text}`);
   return res.json;

@@ -104,5 +104,14 @@ describe('GET /v1/me', () => {
       preferences: { locale: 'fr-FR', consents: { marketing: false } },
     });
     expectProblem(await call('PATCH', '/v1/me', { token, body: { role: 'admin' } }), 400);
+    const bad = async (body: unknown) =>
+      expectProblem(await call('PATCH', '/v1/me', { token, body }), 400).errors[0].path;
+    expect(await bad({ displayName: 'Ada\u202Enimda' })).toBe('body.displayName');
+    expect(await bad({ displayName: 'Ada\u0000' })).toBe('body.displayName');
+    expect(await bad({ preferences: { locale: '!!!' } })).toBe('body.preferences.locale');
+    expect(await bad({ preferences: { currency: 'ZZZ' } })).toBe('body.preferences.currency');
+    // Emoji sequences joined by ZWJ are names too.
+    const family = await call('PATCH', '/v1/me', { token, body: { displayName: 'Ada \u{1F468}\u200D\u{1F469}' } });
+    expect(family.status).toBe(200);
   });
 });

@@ -104,6 +104,18 @@ describe('POST /v1/products', () => {
     expect(
       (await bad({ title: 'x', price: { amount: 100, currency: 'USD' }, category: 'no-such-category' })).errors[0].path,
     ).toBe('body.category');
+    const variant = (size: string, sku?: string) => ({ options: { size }, stock: 1, ...(sku ? { sku } : {}) });
+    const withVariants = (variants: unknown[], extra = {}) => ({
+      title: 'x',
+      price: { amount: 100, currency: 'USD' },
+      variants,
+      ...extra,
+    });
+    expect((await bad(withVariants([variant('S')], { stock: 5 }))).errors[0].path).toBe('body.stock');
+    expect((await bad(withVariants([variant('S'), variant('S')]))).errors[0].path).toBe('body.variants.1.options');
+    expect((await bad(withVariants([variant('S', 'A-1'), variant('M', 'A-1')]))).errors[0].path).toBe(
+      'body.variants.1.sku',
+    );
     const mixed = await bad({
       title: 'x',
       price: { amount: 100, currency: 'USD' },
