@@ -9,6 +9,7 @@
  *   offline outbox holds a write); the cron handler deletes expired rows.
  * Responses where the request never really executed (400/401/403/413/415/429, 5xx) are not stored: the
  * claim is dropped so a corrected retry with the same key can run. POSTs without a key cost nothing here.
+ * Credential-issuing routes (/v1/auth/*) ignore the key: see `neverStored`.
  */
 import { and, eq, sql } from 'drizzle-orm';
 import { createMiddleware } from 'hono/factory';
@@ -19,6 +20,14 @@ import { ApiError } from './errors';
 
 /** POST paths where a key is mandatory because they create money-relevant state. */
 const keyRequired = [/^\/v1\/orders$/, /^\/v1\/orders\/[^/]+\/payment$/];
+/**
+ * POST paths whose key is ignored: they run every time and nothing is stored. Their answers carry tokens
+ * (and the user's email and name), which must not sit in plain text in `idempotency_keys`, and a replayed
+ * refresh would hand out the same pair again instead of reaching reuse detection (a spent refresh token
+ * presented twice revokes the session). Ignoring rather than rejecting the header keeps a client that puts
+ * a key on every POST working.
+ */
+const neverStored = [/^\/v1\/auth\//];
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 const MIN_TTL_SECONDS = 7 * 24 * 3600;
 /** A claim older than this whose request never finished (the isolate died) may be taken over. */
@@ -40,6 +49,7 @@ async function fingerprint(method: string, url: URL, body: string): Promise<stri
 export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
   if (c.req.method !== 'POST') return next();
   const key = c.req.header('Idempotency-Key');
+  if (neverStored.some((re) => re.test(c.req.path))) return next();
   if (key === undefined) {
     // Signed-out callers of a key-requiring route get the route's own 401 first.
     if (c.get('auth') && keyRequired.some((re) => re.test(c.req.path))) {

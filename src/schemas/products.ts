@@ -4,14 +4,7 @@ import { Money } from '../lib/money';
 import { PageQuery } from '../lib/pagination';
 import { Id, Timestamp } from './common';
 import { SocialProof } from './discovery';
-
-export const Media = z
-  .object({
-    url: z.string().url().max(2048).openapi({ example: 'https://cdn.showroom.dev/p/runner-1.jpg' }),
-    type: z.enum(['image', 'video']),
-  })
-  .strict()
-  .openapi('Media');
+import { Media } from './social';
 
 const Options = z
   .record(z.string().min(1).max(40), z.string().min(1).max(80))

@@ -11,12 +11,14 @@ export const WebUrl = z
   .regex(/^https?:\/\//, 'an http(s) URL')
   .openapi({ example: 'https://cdn.example.com/p/1.jpg' });
 
-export const MediaInput = z
+/** An image or video by URL, on posts and products alike. */
+export const Media = z
   .object({
     url: WebUrl,
     type: z.enum(['image', 'video']),
   })
-  .strict();
+  .strict()
+  .openapi('Media');
 
 export const LiveNow = z
   .object({ id: z.string().openapi({ example: 'liv_01jd3v8m2k9q4x7n5b6c8d0e1f' }), title: z.string() })
@@ -43,7 +45,7 @@ export const FollowState = z
 export const PostCreate = z
   .object({
     text: z.string().trim().min(1).max(2000).openapi({ example: 'My favourite sneakers this season' }),
-    media: z.array(MediaInput).max(10).default([]),
+    media: z.array(Media).max(10).default([]),
     productIds: z
       .array(Id('product'))
       .max(10)
@@ -58,7 +60,7 @@ export const Post = z
     id: Id('post'),
     authorId: Id('user'),
     text: z.string(),
-    media: z.array(MediaInput),
+    media: z.array(Media),
     productIds: z.array(Id('product')),
     likes: z.number().int(),
     comments: z.number().int(),

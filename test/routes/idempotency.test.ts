@@ -102,17 +102,40 @@ describe('Idempotency-Key', () => {
   });
 
   it('is optional and cheap on other POSTs, and honoured when given', async () => {
-    const email = `idem-${crypto.randomUUID().slice(0, 8)}@test.dev`;
-    const body = { email, password: 'correct-horse-battery', displayName: 'Idem' };
+    const author = await signUp();
+    const body = { text: 'posted once' };
     const key = crypto.randomUUID();
-    const first = await call('POST', '/v1/auth/register', { body, headers: { 'idempotency-key': key } });
-    const replay = await call('POST', '/v1/auth/register', { body, headers: { 'idempotency-key': key } });
+    const first = await call('POST', '/v1/posts', { token: author.token, body, headers: { 'idempotency-key': key } });
+    const replay = await call('POST', '/v1/posts', { token: author.token, body, headers: { 'idempotency-key': key } });
     expect(first.status).toBe(201);
     expect(replay.status).toBe(201);
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
-    expect(replay.json.user.id).toBe(first.json.user.id);
+    expect(replay.json.id).toBe(first.json.id);
     const { results } = await env.DB.prepare('select scope from idempotency_keys where key = ?').bind(key).all();
-    expect(results).toEqual([{ scope: 'anon' }]);
+    expect(results).toEqual([{ scope: author.id }]);
+  });
+
+  it('is ignored on /v1/auth/*: each request runs and nothing is stored', async () => {
+    const email = `idem-${crypto.randomUUID().slice(0, 8)}@test.dev`;
+    const key = crypto.randomUUID();
+    const headers = { 'idempotency-key': key };
+    const body = { email, password: 'correct-horse-battery', displayName: 'Idem' };
+    const registered = await call('POST', '/v1/auth/register', { body, headers });
+    expect(registered.status).toBe(201);
+    // The same request again runs again: the email is taken now.
+    expectProblem(await call('POST', '/v1/auth/register', { body, headers }), 409);
+    const login = { email, password: 'correct-horse-battery' };
+    const [a, b] = [
+      await call('POST', '/v1/auth/login', { body: login, headers }),
+      await call('POST', '/v1/auth/login', { body: login, headers }),
+    ];
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect(b.headers.get('idempotent-replayed')).toBeNull();
+    expect(b.json.refreshToken).not.toBe(a.json.refreshToken);
+    const passkeyOptions = await call('POST', '/v1/auth/passkeys/login/options', { headers });
+    expect(passkeyOptions.headers.get('idempotent-replayed')).toBeNull();
+    const { results } = await env.DB.prepare('select 1 from idempotency_keys where key = ?').bind(key).all();
+    expect(results).toEqual([]);
   });
 
   it('keeps keys at least 7 days and purges them after', async () => {

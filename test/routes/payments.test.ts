@@ -112,6 +112,27 @@ describe('POST /v1/webhooks/payments', () => {
     expect(await statusOf(orderId)).toBe('pending_payment');
   });
 
+  it('answers 400, not 500, to a signed event whose object is null or mistyped', async () => {
+    const event = (type: string, object: unknown) =>
+      JSON.stringify({ id: `evt_bad_${crypto.randomUUID()}`, object: 'event', type, data: { object } });
+    for (const payload of [
+      event('payment_intent.succeeded', null),
+      event('payment_intent.payment_failed', null),
+      event('charge.refunded', null),
+      event('payment_intent.succeeded', { id: 12345, currency: 5 }),
+      event('payment_intent.succeeded', { id: 'pi_x', amount_received: '5000', currency: 'usd' }),
+      event('charge.refunded', { refunded: true, payment_intent: 7, currency: 'usd' }),
+      event('customer.created', null),
+      JSON.stringify({ id: 'evt_no_data', type: 'payment_intent.succeeded' }),
+      '[]',
+      'null',
+    ]) {
+      expect(expectProblem(await postWebhook(payload), 400).code).toBe('bad_request');
+    }
+    // Types we do not act on are acknowledged whatever their object holds.
+    expect((await postWebhook(event('customer.created', { id: 5 }))).status).toBe(200);
+  });
+
   it('applies an event once however often it is delivered, even concurrently', async () => {
     const { payment, orderId, variantId } = await withIntent();
     const payload = testEventPayload(payment, 'succeeded');

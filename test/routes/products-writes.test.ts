@@ -113,6 +113,30 @@ describe('PATCH /v1/products/{id}', () => {
   });
 });
 
+describe('product media', () => {
+  it('takes only http(s) URLs, on create and on PATCH (the schema posts use)', async () => {
+    const creator = await signUp('creator');
+    const made = await createProductApi(creator.token, {
+      media: [{ url: 'https://cdn.example.com/a.jpg', type: 'image' }],
+    });
+    expect(made.media).toEqual([{ url: 'https://cdn.example.com/a.jpg', type: 'image' }]);
+    const product = { title: 'Linen shirt', price: { amount: 4500, currency: 'EUR' } };
+    for (const url of [
+      'javascript:alert(1)',
+      'data:text/html,<script>alert(1)</script>',
+      'data:image/png;base64,AAAA',
+    ]) {
+      const media = [{ url, type: 'image' }];
+      const created = await call('POST', '/v1/products', { token: creator.token, body: { ...product, media } });
+      expect(expectProblem(created, 400).detail).toContain('an http(s) URL');
+      const patched = await call('PATCH', `/v1/products/${made.id}`, { token: creator.token, body: { media } });
+      expect(expectProblem(patched, 400).detail).toContain('an http(s) URL');
+    }
+    const card = await call('GET', `/v1/products/${made.id}`);
+    expect(card.json.media).toEqual([{ url: 'https://cdn.example.com/a.jpg', type: 'image' }]);
+  });
+});
+
 describe('DELETE /v1/products/{id}', () => {
   it('deletes for the owner; the card and list entry are gone', async () => {
     const creator = await signUp('creator');

@@ -31,6 +31,18 @@ describe('refresh tokens rotate, and reuse revokes the family', () => {
     expectProblem(await call('GET', '/v1/me', { token: next.json.accessToken }), 401);
   });
 
+  it('an Idempotency-Key does not replay a refresh: the spent token still revokes the session', async () => {
+    const { refreshToken } = await signUp();
+    const headers = { 'idempotency-key': crypto.randomUUID() };
+    const next = await call('POST', '/v1/auth/refresh', { body: { refreshToken }, headers });
+    expect(next.status).toBe(200);
+    const again = await call('POST', '/v1/auth/refresh', { body: { refreshToken }, headers });
+    expect(again.headers.get('idempotent-replayed')).toBeNull();
+    expectProblem(again, 401);
+    expectProblem(await refresh(next.json.refreshToken), 401);
+    expectProblem(await call('GET', '/v1/me', { token: next.json.accessToken }), 401);
+  });
+
   it('concurrent refreshes with one token: at most one wins, and the family ends up revoked', async () => {
     const { refreshToken } = await signUp();
     const results = await Promise.all(Array.from({ length: 8 }, () => refresh(refreshToken)));

@@ -4,6 +4,7 @@
  * during secret rotation (https://docs.stripe.com/webhooks#verify-manually). Tests check it against the
  * official package's verifier.
  */
+import { z } from '@hono/zod-openapi';
 import { ApiError } from '../../lib/errors';
 import type { PaymentEvent } from './provider';
 import { signStripePayload } from './signature';
@@ -11,21 +12,40 @@ import { signStripePayload } from './signature';
 /** Stripe's default: signatures older than five minutes are refused (replay protection). */
 const TOLERANCE_SECONDS = 300;
 
-/** The fields of Stripe's event objects that we read. */
-interface StripeEvent {
-  id: string;
-  type: string;
-  data: {
-    object: {
-      id?: string;
-      amount?: number;
-      amount_received?: number;
-      amount_refunded?: number;
-      currency?: string;
-      refunded?: boolean;
-      payment_intent?: string | { id: string } | null;
-    };
-  };
+/**
+ * What every event has. Only this is checked for types we ignore, so a new Stripe event type (or a field
+ * Stripe changes there) is still acknowledged instead of being redelivered for days.
+ */
+const StripeEvent = z.object({
+  id: z.string().min(1),
+  type: z.string(),
+  data: z.object({ object: z.looseObject({}) }),
+});
+type StripeEvent = z.infer<typeof StripeEvent>;
+
+const amount = z.number().int().nonnegative().nullish();
+
+/** The fields of the objects we act on; a signed event of these types that does not match is a 400. */
+const PaymentIntentObject = z.object({
+  id: z.string().min(1),
+  amount,
+  amount_received: amount,
+  currency: z.string().nullish(),
+});
+const ChargeObject = z.object({
+  amount_refunded: amount,
+  currency: z.string().nullish(),
+  refunded: z.boolean().nullish(),
+  payment_intent: z.union([z.string(), z.object({ id: z.string() })]).nullish(),
+});
+
+const malformed = () => new ApiError('bad_request', 'The webhook event does not have the shape of a Stripe event');
+
+/** Parses `value` with `schema`, answering 400 (never a crash further on) when a signed event is malformed. */
+function parseOr400<T>(schema: z.ZodType<T>, value: unknown): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw malformed();
+  return parsed.data;
 }
 
 function timingSafeEqualText(a: string, b: string): boolean {
@@ -51,17 +71,16 @@ export async function verifyStripeEvent(
 ): Promise<PaymentEvent> {
   if (!secret) throw new ApiError('unavailable', 'The payment webhook secret is not configured');
   if (!header) throw new ApiError('bad_request', 'Missing Stripe-Signature header');
-  let event: StripeEvent;
-  try {
-    if (!(await verifySignature(rawBody, header, secret, Math.floor(Date.now() / 1000)))) throw new Error('signature');
-    event = JSON.parse(rawBody) as StripeEvent;
-    if (typeof event.id !== 'string' || typeof event.type !== 'string' || typeof event.data?.object !== 'object') {
-      throw new Error('shape');
-    }
-  } catch {
+  if (!(await verifySignature(rawBody, header, secret, Math.floor(Date.now() / 1000)))) {
     throw new ApiError('bad_request', 'Webhook signature verification failed');
   }
-  return toPaymentEvent(event);
+  let body: unknown;
+  try {
+    body = JSON.parse(rawBody);
+  } catch {
+    throw malformed();
+  }
+  return toPaymentEvent(parseOr400(StripeEvent, body));
 }
 
 function toPaymentEvent(event: StripeEvent): PaymentEvent {
@@ -69,18 +88,18 @@ function toPaymentEvent(event: StripeEvent): PaymentEvent {
   switch (event.type) {
     case 'payment_intent.succeeded':
     case 'payment_intent.payment_failed': {
-      const intent = event.data.object;
+      const intent = parseOr400(PaymentIntentObject, event.data.object);
       return {
         id: event.id,
         kind: event.type === 'payment_intent.succeeded' ? 'succeeded' : 'failed',
-        providerRef: intent.id ?? null,
+        providerRef: intent.id,
         amount:
           (event.type === 'payment_intent.succeeded' ? intent.amount_received || intent.amount : intent.amount) ?? null,
         currency: intent.currency?.toUpperCase() ?? null,
       };
     }
     case 'charge.refunded': {
-      const charge = event.data.object;
+      const charge = parseOr400(ChargeObject, event.data.object);
       const ref =
         typeof charge.payment_intent === 'string' ? charge.payment_intent : (charge.payment_intent?.id ?? null);
       // Only a full refund refunds the order; partial refunds are bookkeeping outside the order state.
