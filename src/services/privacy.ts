@@ -13,14 +13,15 @@
 import type { Db } from '../db/client';
 import { log } from '../lib/logger';
 import { recordAudit } from './audit';
-import { emitDomainEvent } from './domain-events';
+import { type EventContext, emitDomainEvent } from './domain-events';
 import { revokeSessions } from './sessions';
 
 export interface PrivacyArea {
   /** Key under which the area's records appear in the export, e.g. `social`, `orders`. */
   name: string;
   export(env: Env, userId: string): Promise<unknown>;
-  erase(env: Env, userId: string): Promise<Record<string, number> | undefined>;
+  /** `events` is for the domain events an area's erasure causes (e.g. product stats it recomputed). */
+  erase(env: Env, userId: string, events: EventContext): Promise<Record<string, number> | undefined>;
 }
 
 const areas: PrivacyArea[] = [];
@@ -75,9 +76,10 @@ export async function exportUser(env: Env, userId: string) {
 export async function eraseUser(env: Env, db: Db, userId: string, requestId?: string, actorId?: string) {
   await revokeSessions(db, userId, { reason: 'erased' });
   const counts: Record<string, Record<string, number> | undefined> = {};
-  for (const area of areas) counts[area.name] = await area.erase(env, userId);
-  if (accountArea) counts.account = await accountArea.erase(env, userId);
-  await emitDomainEvent({ type: 'user.erased', userId }, { env, requestId });
+  const events: EventContext = { env, requestId };
+  for (const area of areas) counts[area.name] = await area.erase(env, userId, events);
+  if (accountArea) counts.account = await accountArea.erase(env, userId, events);
+  await emitDomainEvent({ type: 'user.erased', userId }, events);
   await recordAudit(db, { type: 'account.erased', userId, actorId, requestId, details: { counts } });
   log('info', 'privacy.erased', { requestId, userId, areas: Object.keys(counts) });
   return counts;

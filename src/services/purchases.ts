@@ -6,22 +6,21 @@
 import { eq } from 'drizzle-orm';
 import { insertChunks } from '../db/bounded';
 import type { Db } from '../db/client';
-import { products, purchases, shareAttributions, shares } from '../db/schema';
+import { products, purchases, shareAttributions } from '../db/schema';
 import { batchAll } from '../lib/batch';
+import { attributionOf } from './share-attribution';
 import { bumpTrending, trendingWeights } from './trending';
 
 export interface PaidOrder {
   orderId: string;
   userId: string | null;
   currency: string;
-  /** The order total, minor units. */
-  total: number;
   shareCode: string | null;
   paidAt: number;
   items: { productId: string; quantity: number; amount: number }[];
 }
 
-/** Records a paid order once (a redelivered event changes nothing) and attributes it to its share. */
+/** Records a paid order once (a redelivered event changes nothing) and credits its share (share-attribution.ts). */
 export async function recordPaidOrder(db: Db, order: PaidOrder): Promise<void> {
   // Several lines of one product (different variants) become one row per product.
   const byProduct = new Map<string, { quantity: number; amount: number }>();
@@ -43,9 +42,7 @@ export async function recordPaidOrder(db: Db, order: PaidOrder): Promise<void> {
   );
   // Recorded once: a redelivered `order.paid` (or an order with no lines) inserts nothing and stops here.
   if ((await batchAll(db, inserts)).flat().length === 0) return;
-  const share = order.shareCode
-    ? await db.query.shares.findFirst({ where: eq(shares.code, order.shareCode) })
-    : undefined;
+  const attribution = await attributionOf(db, { ...order, lines: rows });
   await batchAll(db, [
     ...rows.map((row) =>
       db
@@ -55,21 +52,7 @@ export async function recordPaidOrder(db: Db, order: PaidOrder): Promise<void> {
         })
         .where(eq(products.id, row.productId)),
     ),
-    // Buying through your own share link is not a referral.
-    ...(share && share.sharerId !== order.userId
-      ? [
-          db
-            .insert(shareAttributions)
-            .values({
-              orderId: order.orderId,
-              shareId: share.id,
-              amount: order.total,
-              currency: order.currency,
-              paidAt: order.paidAt,
-            })
-            .onConflictDoNothing(),
-        ]
-      : []),
+    ...(attribution ? [db.insert(shareAttributions).values(attribution).onConflictDoNothing()] : []),
   ]);
 }
 

@@ -1,7 +1,8 @@
 /**
  * Share links and attribution. `POST /v1/shares` mints a short code for a product, post, video or live
  * session; `GET /s/{code}` counts the click and redirects; an order that later carries the code is
- * attributed when paid (see purchases.ts) and shows up in the stats of the sharer and of the creator.
+ * attributed when paid (see share-attribution.ts for which lines count) and shows up in the stats of the sharer
+ * and of the creator.
  */
 import type { z } from '@hono/zod-openapi';
 import { and, desc, eq, isNull, lt, sql } from 'drizzle-orm';

@@ -23,7 +23,6 @@ export async function onOrderEvent(event: DomainEvent, ctx: EventContext): Promi
       orderId: order.id,
       userId: order.userId,
       currency: order.currency,
-      total: order.totalAmount,
       shareCode: order.shareCode,
       paidAt: order.paidAt ?? Date.now(),
       items: items.map((i) => ({ productId: i.productId, quantity: i.quantity, amount: i.unitPrice * i.quantity })),

@@ -18,7 +18,6 @@ export async function insertPaidOrder(
     orderId: newId('order'),
     userId,
     currency: 'USD',
-    total: lines.reduce((sum, l) => sum + l.amount, 0),
     shareCode: null,
     paidAt: Date.now(),
     items: lines,

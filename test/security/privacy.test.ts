@@ -192,6 +192,28 @@ describe('DELETE /v1/me (erasure)', () => {
     expect(card.text).not.toContain('Cara Rivers');
   });
 
+  it("refreshes cached product cards at once: the erased user's reviews and likes leave their social proof", async () => {
+    const creator = await signUp('creator');
+    const product = await insertProduct({ creatorId: creator.id });
+    const post = await createPost(creator.token, { productIds: [product.id] });
+    const sam = await signUp();
+    await call('POST', `/v1/posts/${post.id}/likes`, { token: sam.token });
+    await call('POST', `/v1/products/${product.id}/reviews`, { token: sam.token, body: { rating: 2 } });
+    const cached = await call('GET', `/v1/products/${product.id}?fields=socialProof`);
+    expect(cached.json.socialProof).toMatchObject({ rating: 2, reviewCount: 1, likes: 1 });
+    await new Promise((r) => setTimeout(r, 20)); // the KV fill runs after the response (waitUntil)
+    const kvCard = () => env.PRODUCT_CARDS.get(`card:v1:${product.id}`);
+    expect(await kvCard()).toContain(product.id);
+
+    expect((await call('DELETE', '/v1/me', { token: sam.token })).status).toBe(204);
+
+    expect(await kvCard()).toBeNull();
+    expect((await call('GET', `/v1/products/${product.id}/reviews`)).json.data).toEqual([]);
+    const card = await call('GET', `/v1/products/${product.id}?fields=socialProof`);
+    expect(card.status).toBe(200);
+    expect(card.json.socialProof).toMatchObject({ rating: null, reviewCount: 0, likes: 0 });
+  });
+
   it('needs a recent sign-in: an old session gets 403 and must sign in again', async () => {
     const { token, email } = await signUp();
     await env.DB.prepare(

@@ -1,12 +1,14 @@
 /**
  * Social records: follows (both directions), posts, likes, comments, reviews, reports. Erasure deletes what
  * the user wrote or did and recomputes every count it moved (post likes/comments, product stats), in one
- * D1 batch per kind, the same way the social services keep them exact.
+ * D1 batch per kind, the same way the social services keep them exact, then emits `product.stats_changed`
+ * so cached product cards drop the erased reviews and likes at once.
  */
 import { eq, or, sql } from 'drizzle-orm';
 import { inList } from '../../db/bounded';
 import { createDb } from '../../db/client';
 import { comments, follows, postLikes, posts, products as productsTable, reports, reviews } from '../../db/schema';
+import { emitDomainEvent } from '../domain-events';
 import type { PrivacyArea } from '../privacy';
 import { recomputeProductStats } from '../product-stats';
 
@@ -33,7 +35,7 @@ export const socialArea: PrivacyArea = {
       reports: myReports,
     };
   },
-  async erase(env, userId) {
+  async erase(env, userId, events) {
     const db = createDb(env.DB);
     // What the erasure will touch, to recount it afterwards.
     const [likedPosts, commentedPosts, reviewed, ownPosts] = await db.batch([
@@ -79,6 +81,8 @@ export const socialArea: PrivacyArea = {
         ...recomputeProductStats(db, products),
       ]);
     }
+    // Cached cards bake in these stats: refresh them now, as a review or a moderation decision does.
+    if (products.length > 0) await emitDomainEvent({ type: 'product.stats_changed', productIds: products }, events);
     return {
       follows: f.length,
       likes: l.length,
