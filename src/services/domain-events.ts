@@ -37,6 +37,8 @@ export type DomainEvent =
       type: 'order.created' | 'order.paid' | 'order.cancelled' | 'order.refunded';
       orderId: string;
       userId: string | null;
+      /** Set when the order was placed from a live-session hold (its show counts the units as sold). */
+      fromHold?: { holdId: string; sessionId: string };
     }
   /** A product's social aggregates (rating, review count, likes) changed: cached cards should refresh. */
   | { type: 'product.stats_changed'; productIds: string[] };

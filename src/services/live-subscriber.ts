@@ -3,6 +3,7 @@
  * that show those products re-read D1 and tell their viewers. One indexed query when no session shows them.
  * The session that made the change itself (`liveSessionId`) already told its viewers and is skipped.
  * A deleted product is re-read like any change: its sessions find no variants left and take it off the show.
+ * An order placed from a hold that is cancelled, expires or is refunded is no longer a sale of its show.
  */
 import { and, eq, ne } from 'drizzle-orm';
 import { inList } from '../db/bounded';
@@ -29,7 +30,22 @@ export function sessionsShowing(db: Db, productIds: string[]) {
     .where(and(inList(liveSessionProducts.productId, productIds), ne(liveSessions.status, 'ended')));
 }
 
+/** The hold's show stops counting the order's units as sold (and rewrites its summary if it has ended). */
+async function reverseSale(event: DomainEvent, ctx: EventContext) {
+  if (event.type !== 'order.cancelled' && event.type !== 'order.refunded') return;
+  if (!event.fromHold) return;
+  const { holdId, sessionId } = event.fromHold;
+  try {
+    const result = await liveStub(ctx.env, sessionId).saleReversed({ holdId, orderId: event.orderId });
+    if (!result.ok) log('warn', 'live_sale_reversal_failed', { requestId: ctx.requestId, sessionId, ...result.error });
+  } catch (error) {
+    // The cancel or refund itself stands; only the show's figures lag.
+    log('error', 'live_sale_reversal_failed', { requestId: ctx.requestId, sessionId, error: String(error) });
+  }
+}
+
 export async function notifyLiveSessions(event: DomainEvent, ctx: EventContext) {
+  await reverseSale(event, ctx);
   const productIds = changedProducts(event);
   if (productIds.length === 0) return;
   const from = 'liveSessionId' in event ? event.liveSessionId : undefined;
