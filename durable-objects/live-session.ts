@@ -12,7 +12,7 @@ import { chatOf, eraseChat, muteUser, postChat, removeChat } from './live/chat';
 import { acceptSocket, issueTicket } from './live/connect';
 import { SessionCore } from './live/core';
 import { LiveError, toResult } from './live/errors';
-import { convertHold, createHold, releaseHold } from './live/holds';
+import { convertHold, createHold, releaseHold, reverseSale } from './live/holds';
 import { startFlashSale, updateProduct } from './live/host';
 import { endSession, runDue, startSession, storeSummary } from './live/lifecycle';
 import * as rpc from './live/rpc-schemas';
@@ -149,6 +149,17 @@ export class LiveSession extends DurableObject<Env> {
       const result = await convertHold(this.core, rpc.parseInput(rpc.ConvertHoldInput, input));
       if (this.core.current().status === 'ended') await storeSummary(this.core);
       return result;
+    });
+  }
+
+  /** Called by the orders service when an order placed from a hold is cancelled, expires or is refunded. */
+  saleReversed(input: unknown) {
+    return this.mutate('live.sale_reversed', async () => {
+      await reverseSale(this.core, rpc.parseInput(rpc.SaleReversedInput, input));
+      if (this.core.current().status === 'ended') await storeSummary(this.core);
+      // The orders service emits the stock change itself.
+      this.core.takeDomainEvents('live.sale_reversed');
+      return { seq: this.core.current().seq };
     });
   }
 

@@ -1,7 +1,8 @@
 /**
  * Keeping the object's copy of the catalog in step with D1: loading a session (its products and variants)
  * and re-reading price and stock after a change, publishing a `price` or `stock` event for every variant
- * whose state differs from what viewers last saw (held/sold come from this object's holds).
+ * whose state differs from what viewers last saw (held/sold come from this object's holds). A shown product
+ * with no variants left in D1 was deleted from the catalog and leaves the show (removeProduct).
  */
 
 import { inArray } from 'drizzle-orm';
@@ -109,4 +110,30 @@ export async function refreshStock(
       core.publish({ type: 'stock', productId: row.productId, variantId: row.id, available, ...totals });
     }
   }
+  for (const id of shown) if (!rows.some((row) => row.productId === id)) removeProduct(core, id, publish);
+}
+
+/**
+ * The product was deleted from the catalog: it leaves the show. Viewers are told with the events the protocol
+ * already has for "can no longer be bought" — a `stock` event with `available: 0` per variant (held and sold
+ * stay this show's figures), `pin` false if it was pinned, `flash_sale` ended if one ran — and the snapshot
+ * no longer lists it, so holds and host actions on it answer not_found. Its holds stay: they are accounting.
+ */
+function removeProduct(core: SessionCore, productId: string, publish: boolean) {
+  if (publish) {
+    for (const v of core.store.variants(productId)) {
+      const totals = core.store.holdTotals(v.id);
+      core.publish({ type: 'stock', productId, variantId: v.id, available: 0, ...totals });
+    }
+    if (core.store.product(productId)?.pinned) core.publish({ type: 'pin', productId, pinned: false });
+    const sale = core.store.flashSale(productId);
+    if (sale) {
+      const price = { amount: sale.price, currency: core.current().currency };
+      const endsAt = new Date(sale.ends_at).toISOString();
+      core.publish({ type: 'flash_sale', productId, state: 'ended', price, endsAt });
+    }
+  }
+  core.store.run('delete from flash_sales where product_id = ?', productId);
+  core.store.run('delete from variants where product_id = ?', productId);
+  core.store.run('delete from products where product_id = ?', productId);
 }

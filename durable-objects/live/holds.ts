@@ -5,9 +5,10 @@
  * held/sold per variant and to expire them by alarm.
  */
 
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { inList } from '../../src/db/bounded';
-import { holds } from '../../src/db/schema';
+import type { Db } from '../../src/db/client';
+import { holds, variants as variantRows } from '../../src/db/schema';
 import { newId } from '../../src/lib/ids';
 import {
   isStockShortage,
@@ -26,6 +27,31 @@ export interface HoldInput {
   productId: string;
   variantId?: string;
   quantity: number;
+}
+
+/**
+ * The D1 hold row, written only if its variant row is still there: for a product deleted since this object
+ * last read D1, the reserve before it in the batch matched no row (nothing reserved, and no CHECK to fail),
+ * and a hold must never exist without its units reserved. Returns the inserted id, or nothing.
+ */
+function insertHoldStatement(db: Db, sessionId: string, hold: HoldRow) {
+  const row = {
+    id: sql`${hold.id}`.as('id'),
+    sessionId: sql`${sessionId}`.as('session_id'),
+    userId: sql`${hold.user_id}`.as('user_id'),
+    productId: variantRows.productId,
+    variantId: variantRows.id,
+    quantity: sql`${hold.quantity}`.as('quantity'),
+    status: sql`'active'`.as('status'),
+    expiresAt: sql`${hold.expires_at}`.as('expires_at'),
+    orderId: sql`null`.as('order_id'),
+    createdAt: sql`${hold.created_at}`.as('created_at'),
+  };
+  const stillThere = and(eq(variantRows.id, hold.variant_id), eq(variantRows.productId, hold.product_id));
+  return db
+    .insert(holds)
+    .select((qb) => qb.select(row).from(variantRows).where(stillThere))
+    .returning({ id: holds.id });
 }
 
 export async function createHold(core: SessionCore, input: HoldInput) {
@@ -57,22 +83,17 @@ export async function createHold(core: SessionCore, input: HoldInput) {
     written = await core.batch([
       ...reserveStatements(db, [{ variantId: hold.variant_id, quantity: hold.quantity }]),
       refreshProductStatement(db, hold.product_id),
-      db.insert(holds).values({
-        id: hold.id,
-        sessionId: session.id,
-        userId: input.userId,
-        productId: hold.product_id,
-        variantId: hold.variant_id,
-        quantity: hold.quantity,
-        status: 'active',
-        expiresAt: hold.expires_at,
-        createdAt: now,
-      }),
+      insertHoldStatement(db, session.id, hold),
       core.variantsQuery(hold.product_id),
     ]);
   } catch (error) {
     if (isStockShortage(error)) throw new LiveError('insufficient_stock', 'Not enough units left to claim');
     throw error;
+  }
+  if ((written.at(-2) as unknown[]).length === 0) {
+    // Takes the deleted product off the show (its variants are gone from the read-back).
+    await core.refreshStock([hold.product_id], { rows: written.at(-1) as VariantDbRow[] });
+    throw new LiveError('not_found', 'This product or variant is no longer on sale');
   }
   core.store.run(
     `insert into holds (id, user_id, product_id, variant_id, quantity, status, expires_at, unit_price, created_at)
@@ -171,4 +192,17 @@ export async function convertHold(core: SessionCore, input: { holdId: string; us
   await core.refreshStock([hold.product_id]);
   await core.scheduleAlarm();
   return result;
+}
+
+/**
+ * The order a hold became was cancelled, expired unpaid or refunded: its units are no longer sold by this
+ * show (they count in `sold` and the summary only while the order stands). The hold keeps its order id and
+ * is marked `reversed` here; D1 keeps it `converted`, the order's own status says the rest. Idempotent.
+ */
+export async function reverseSale(core: SessionCore, input: { holdId: string; orderId: string }) {
+  const hold = core.store.hold(input.holdId);
+  if (!hold || hold.order_id !== input.orderId) throw new LiveError('not_found', 'No hold became that order');
+  if (hold.status !== 'converted') return;
+  core.store.run("update holds set status = 'reversed' where id = ?", hold.id);
+  await core.refreshStock([hold.product_id]);
 }

@@ -141,6 +141,9 @@ export async function updateProduct(core: SessionCore, input: ProductUpdate) {
     );
   }
   if (catalogChange) await core.refreshStock([input.productId], { rows: written.at(-1) as VariantDbRow[] });
+  // Deleted from the catalog before this object heard of it: the read-back found no variants and took the
+  // product off the show (catalog-sync.ts); the host's change went nowhere.
+  if (!core.store.product(input.productId)) throw new LiveError('not_found', 'This product is no longer on sale');
   await core.scheduleAlarm();
   return { seq: core.current().seq, creatorId: product.creator_id };
 }

@@ -27,7 +27,11 @@ export const HoldInput = z.object({
 
 export const ReleaseHoldInput = z.object({ holdId, userId });
 
-export const ConvertHoldInput = z.object({ holdId, userId, orderId: z.string().regex(idPattern('order')) });
+const orderId = z.string().regex(idPattern('order'));
+
+export const ConvertHoldInput = z.object({ holdId, userId, orderId });
+
+export const SaleReversedInput = z.object({ holdId, orderId });
 
 export const ProductUpdateInput = z.object({
   actor: Actor,

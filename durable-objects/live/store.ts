@@ -87,7 +87,8 @@ export interface HoldRow {
   product_id: string;
   variant_id: string;
   quantity: number;
-  status: 'active' | 'released' | 'expired' | 'converted';
+  /** `reversed`: it became an order that was then cancelled, expired or refunded (this object only; D1 says `converted`). */
+  status: 'active' | 'released' | 'expired' | 'converted' | 'reversed';
   expires_at: number;
   order_id: string | null;
   unit_price: number;
@@ -160,7 +161,7 @@ export class LiveStore {
     return this.one<VariantRow>('select * from variants where id = ?', variantId);
   }
 
-  /** Units held (active) and sold (converted) through this session, per variant. */
+  /** Units held (active) and sold (converted into an order that still stands) through this session, per variant. */
   holdTotals(variantId: string): { held: number; sold: number } {
     const row = this.one<{ held: number | null; sold: number | null }>(
       `select sum(case when status = 'active' then quantity end) as held,

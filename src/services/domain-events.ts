@@ -10,7 +10,14 @@ export type DomainEvent =
   | { type: 'user.erased'; userId: string }
   /** The display name changed (it is shown on product cards as the creator summary). */
   | { type: 'user.renamed'; userId: string }
-  | { type: 'product.created' | 'product.deleted'; productId: string; creatorId: string }
+  | { type: 'product.created'; productId: string; creatorId: string }
+  | {
+      type: 'product.deleted';
+      productId: string;
+      creatorId: string;
+      /** The sessions (not ended) that showed it, read before the delete took their link rows with it. */
+      liveSessionIds: string[];
+    }
   | {
       type: 'product.updated';
       productId: string;
@@ -30,6 +37,8 @@ export type DomainEvent =
       type: 'order.created' | 'order.paid' | 'order.cancelled' | 'order.refunded';
       orderId: string;
       userId: string | null;
+      /** Set when the order was placed from a live-session hold (its show counts the units as sold). */
+      fromHold?: { holdId: string; sessionId: string };
     }
   /** A product's social aggregates (rating, review count, likes) changed: cached cards should refresh. */
   | { type: 'product.stats_changed'; productIds: string[] };

@@ -2,10 +2,12 @@
  * Price or stock changed somewhere (an order, a cancellation, a payment, a catalog edit): the live sessions
  * that show those products re-read D1 and tell their viewers. One indexed query when no session shows them.
  * The session that made the change itself (`liveSessionId`) already told its viewers and is skipped.
+ * A deleted product is re-read like any change: its sessions find no variants left and take it off the show.
+ * An order placed from a hold that is cancelled, expires or is refunded is no longer a sale of its show.
  */
 import { and, eq, ne } from 'drizzle-orm';
 import { inList } from '../db/bounded';
-import { createDb } from '../db/client';
+import { createDb, type Db } from '../db/client';
 import { liveSessionProducts, liveSessions } from '../db/schema';
 import { log } from '../lib/logger';
 import type { DomainEvent, EventContext } from './domain-events';
@@ -14,25 +16,47 @@ import { liveStub } from './live-sessions';
 /** The products whose price or stock an event may have changed. */
 function changedProducts(event: DomainEvent): string[] {
   if (event.type === 'stock.changed') return event.productIds;
-  // A catalog edit may change a variant's price without touching stock.
-  if (event.type === 'product.updated') return [event.productId];
+  // A catalog edit may change a variant's price without touching stock; a deleted product leaves the show.
+  if (event.type === 'product.updated' || event.type === 'product.deleted') return [event.productId];
   return [];
 }
 
-export async function notifyLiveSessions(event: DomainEvent, ctx: EventContext) {
-  const productIds = changedProducts(event);
-  if (productIds.length === 0) return;
-  const from = 'liveSessionId' in event ? event.liveSessionId : undefined;
-  const db = createDb(ctx.env.DB);
-  const rows = await db
+/** Sessions not yet ended that show any of `productIds` (a query builder, so it can run inside a batch). */
+export function sessionsShowing(db: Db, productIds: string[]) {
+  return db
     .selectDistinct({ sessionId: liveSessionProducts.sessionId })
     .from(liveSessionProducts)
     .innerJoin(liveSessions, eq(liveSessions.id, liveSessionProducts.sessionId))
     .where(and(inList(liveSessionProducts.productId, productIds), ne(liveSessions.status, 'ended')));
+}
+
+/** The hold's show stops counting the order's units as sold (and rewrites its summary if it has ended). */
+async function reverseSale(event: DomainEvent, ctx: EventContext) {
+  if (event.type !== 'order.cancelled' && event.type !== 'order.refunded') return;
+  if (!event.fromHold) return;
+  const { holdId, sessionId } = event.fromHold;
+  try {
+    const result = await liveStub(ctx.env, sessionId).saleReversed({ holdId, orderId: event.orderId });
+    if (!result.ok) log('warn', 'live_sale_reversal_failed', { requestId: ctx.requestId, sessionId, ...result.error });
+  } catch (error) {
+    // The cancel or refund itself stands; only the show's figures lag.
+    log('error', 'live_sale_reversal_failed', { requestId: ctx.requestId, sessionId, error: String(error) });
+  }
+}
+
+export async function notifyLiveSessions(event: DomainEvent, ctx: EventContext) {
+  await reverseSale(event, ctx);
+  const productIds = changedProducts(event);
+  if (productIds.length === 0) return;
+  const from = 'liveSessionId' in event ? event.liveSessionId : undefined;
+  const sessionIds =
+    event.type === 'product.deleted'
+      ? event.liveSessionIds
+      : (await sessionsShowing(createDb(ctx.env.DB), productIds)).map((row) => row.sessionId);
   await Promise.all(
-    rows
-      .filter((row) => row.sessionId !== from)
-      .map(async ({ sessionId }) => {
+    sessionIds
+      .filter((sessionId) => sessionId !== from)
+      .map(async (sessionId) => {
         try {
           const result = await liveStub(ctx.env, sessionId).notifyStockChanged(productIds);
           if (!result.ok) log('warn', 'live_notify_failed', { requestId: ctx.requestId, sessionId, ...result.error });

@@ -37,9 +37,12 @@ async function apply(
   const result = await transitionOrder(db, orderId, t, options);
   if (!result) return null;
   const { order, productIds } = result;
-  if (t.to === 'cancelled') await emitDomainEvent({ type: 'order.cancelled', orderId, userId: order.userId }, ctx);
-  if (t.to === 'paid') await emitDomainEvent({ type: 'order.paid', orderId, userId: order.userId }, ctx);
-  if (t.to === 'refunded') await emitDomainEvent({ type: 'order.refunded', orderId, userId: order.userId }, ctx);
+  const fromHold =
+    order.holdId && order.liveSessionId ? { holdId: order.holdId, sessionId: order.liveSessionId } : undefined;
+  const about = { orderId, userId: order.userId, fromHold };
+  if (t.to === 'cancelled') await emitDomainEvent({ type: 'order.cancelled', ...about }, ctx);
+  if (t.to === 'paid') await emitDomainEvent({ type: 'order.paid', ...about }, ctx);
+  if (t.to === 'refunded') await emitDomainEvent({ type: 'order.refunded', ...about }, ctx);
   if (productIds.length > 0) await emitDomainEvent({ type: 'stock.changed', productIds, reason: t.reason }, ctx);
   return order;
 }

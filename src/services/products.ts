@@ -2,7 +2,7 @@
  * Creating, changing and deleting products. Each write is one atomic D1 batch that also refreshes the
  * listing columns (`min_price`, `in_stock`), then emits a domain event so caches and live viewers follow.
  */
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, gt, notExists, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import { insertRows } from '../db/bounded';
 import type { Db } from '../db/client';
@@ -14,6 +14,7 @@ import { newId } from '../lib/ids';
 import type { ProductCreate, ProductPatch } from '../schemas/products';
 import { type EventContext, emitDomainEvent } from './domain-events';
 import { isStockShortage, refreshProductStatement } from './inventory';
+import { sessionsShowing } from './live-subscriber';
 
 function invalid(path: string, message: string): ApiError {
   return new ApiError('validation_failed', `${path}: ${message}`, { errors: [{ path, message }] });
@@ -153,15 +154,48 @@ export async function updateProduct(
   }
 }
 
+/**
+ * Deletes a product unless some of its units are held in a live show or reserved by unpaid orders (`409`).
+ * Those are promises to buyers, and the reservation is counted on the variant rows the delete would take
+ * with it: holds could then no longer be ordered, and unpaid orders could be paid for units that are no
+ * longer accounted anywhere. Releasing them instead would break those promises behind the buyers' backs. The
+ * creator deletes once they are paid, cancelled or expired (paid and shipped orders keep their own copy of
+ * the line, so they never block a delete). The check is part of the DELETE itself, so a hold or order
+ * racing it either lands first (→ 409) or finds the product gone (→ 404 there).
+ */
 export async function deleteProduct(db: Db, auth: AuthContext, productId: string, events: EventContext) {
   const product = await ownedProduct(db, auth, productId);
+  const unreserved = notExists(
+    db
+      .select({ id: variants.id })
+      .from(variants)
+      .where(and(eq(variants.productId, productId), gt(variants.stockReserved, 0))),
+  );
+  let shows: { sessionId: string }[];
+  let deleted: { id: string }[];
   try {
-    await db.delete(products).where(eq(products.id, productId));
+    // The sessions showing it are read in the same batch: their link rows are deleted with the product.
+    [shows, deleted] = await db.batch([
+      sessionsShowing(db, [productId]),
+      db
+        .delete(products)
+        .where(and(eq(products.id, productId), unreserved))
+        .returning({ id: products.id }),
+    ]);
   } catch (error) {
     if (/FOREIGN KEY/i.test(String((error as { cause?: unknown })?.cause ?? error))) {
       throw new ApiError('conflict', 'This product is referenced by orders or other records and cannot be deleted');
     }
     throw error;
   }
-  await emitDomainEvent({ type: 'product.deleted', productId, creatorId: product.creatorId }, events);
+  if (deleted.length === 0) {
+    const still = await db.select({ id: products.id }).from(products).where(eq(products.id, productId)).get();
+    if (!still) throw new ApiError('not_found', 'Product not found');
+    throw new ApiError(
+      'conflict',
+      'Units of this product are held in a live show or reserved by unpaid orders; it can be deleted once those are paid, cancelled or expired',
+    );
+  }
+  const liveSessionIds = shows.map((s) => s.sessionId);
+  await emitDomainEvent({ type: 'product.deleted', productId, creatorId: product.creatorId, liveSessionIds }, events);
 }

@@ -4,7 +4,7 @@ import type { LiveSession } from '../../durable-objects/live-session';
 import { newId } from '../../src/lib/ids';
 import { emitDomainEvent } from '../../src/services/domain-events';
 import { liveStub } from '../../src/services/live-sessions';
-import { call } from '../helpers/http';
+import { call, expectProblem } from '../helpers/http';
 import { connect, liveShow } from '../helpers/live';
 import { signUp } from '../helpers/users';
 
@@ -183,5 +183,43 @@ describe('convertLiveHold (service for the orders route)', () => {
     await expect(convertLiveHold(env, { holdId, userId: viewer.id, orderId: newId('order') })).rejects.toMatchObject({
       status: 409,
     });
+  });
+});
+
+describe('holds on a product deleted behind the session’s back', () => {
+  it('answer 404 and reserve nothing; the session takes the product off the show', async () => {
+    const show = await liveShow({ variants: [{ price: 1500, stock: 2 }] });
+    const viewer = await signUp();
+    const socket = await connect(show.id);
+    await socket.next('snapshot');
+    // As if the deletion's notice never reached the object: D1 alone knows.
+    await env.DB.prepare('delete from products where id = ?').bind(show.product.id).run();
+    const claim = () =>
+      call('POST', `/v1/live-sessions/${show.id}/holds`, {
+        token: viewer.token,
+        body: { productId: show.product.id, quantity: 10 },
+      });
+    expect(expectProblem(await claim(), 404).code).toBe('not_found');
+    expect(await socket.next('stock')).toMatchObject({ productId: show.product.id, available: 0, held: 0 });
+    expectProblem(await claim(), 404);
+    const rows = await env.DB.prepare('select count(*) as n from holds where session_id = ?').bind(show.id).first();
+    expect(rows?.n).toBe(0);
+  });
+
+  it('a host edit of it is a 404, and viewers end with it unavailable', async () => {
+    const show = await liveShow({ variants: [{ price: 1500, stock: 2 }] });
+    const socket = await connect(show.id);
+    await socket.next('snapshot');
+    await env.DB.prepare('delete from products where id = ?').bind(show.product.id).run();
+    const edit = await call('PATCH', `/v1/live-sessions/${show.id}/products/${show.product.id}`, {
+      token: show.host.token,
+      body: { stock: 5 },
+    });
+    expectProblem(edit, 404);
+    // The optimistic event went out before D1 answered; the correction follows it.
+    await socket.next('stock');
+    expect(await socket.next('stock')).toMatchObject({ available: 0 });
+    const snapshot = await call('GET', `/v1/live-sessions/${show.id}`);
+    expect(snapshot.json.session.products).toEqual([]);
   });
 });

@@ -4,9 +4,9 @@ import { newId } from '../../src/lib/ids';
 import { liveStub } from '../../src/services/live-sessions';
 import { runScheduledMaintenance } from '../../src/services/maintenance';
 import { call, expectProblem } from '../helpers/http';
-import { liveShow } from '../helpers/live';
+import { connect, liveShow, type Viewer, waitFor } from '../helpers/live';
 import { eventually, expectStockConsistent, order, pay, stockOf } from '../helpers/orders';
-import { signUp } from '../helpers/users';
+import { signUp, signUpAdmin } from '../helpers/users';
 
 async function hold(sessionId: string, token: string, productId: string, quantity = 1) {
   const res = await call('POST', `/v1/live-sessions/${sessionId}/holds`, { token, body: { productId, quantity } });
@@ -119,5 +119,56 @@ describe('POST /v1/orders {holdId}', () => {
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
     expect(results.every((r) => r.status === 201 || r.status === 409)).toBe(true);
     await expectStockConsistent(variantId, 5);
+  });
+});
+
+describe("a show's sold units and summary follow what became of its orders", () => {
+  /** The live session's view of one variant, as a viewer would apply it: the last stock event. */
+  const lastStock = (viewer: Viewer) => viewer.all('stock').at(-1);
+
+  it('a cancelled order from a hold gives its units back to available and takes them out of sold', async () => {
+    const { show, viewer, holdId } = await setup(5, 2);
+    const socket = await connect(show.id);
+    await socket.next('snapshot');
+    const placed = await order(viewer.token, { holdId });
+    expect(placed.status).toBe(201);
+    expect(await socket.next('stock')).toMatchObject({ available: 3, held: 0, sold: 2 });
+    const cancelled = await call('POST', `/v1/orders/${placed.json.id}/cancel`, { token: viewer.token });
+    expect(cancelled.json.status).toBe('cancelled');
+    await waitFor(async () => lastStock(socket)?.available === 5, 'the units back on sale');
+    expect(lastStock(socket)).toMatchObject({ available: 5, held: 0, sold: 0 });
+    // No stock event ever showed the units both back on sale and still sold.
+    expect(socket.all('stock').filter((e) => e.available === 5 && e.sold > 0)).toEqual([]);
+
+    const ended = await call('POST', `/v1/live-sessions/${show.id}/end`, { token: show.host.token });
+    expect(ended.json.summary).toMatchObject({ unitsSold: 0, revenue: { amount: 0, currency: 'USD' } });
+  });
+
+  it('an order that expires unpaid or is refunded after the show leaves the stored summary', async () => {
+    const show = await liveShow({ variants: [{ price: 1000, stock: 10 }] });
+    const [buyer, payer] = [await signUp(), await signUp()];
+    const admin = await signUpAdmin();
+    const unpaid = await order(buyer.token, { holdId: await hold(show.id, buyer.token, show.product.id, 2) });
+    const paid = await order(payer.token, { holdId: await hold(show.id, payer.token, show.product.id, 3) });
+    await pay(payer.token, paid.json.id, { testOutcome: 'succeeded' });
+    await eventually(
+      () => call('GET', `/v1/orders/${paid.json.id}`, { token: payer.token }),
+      (res) => res.json.status === 'paid',
+    );
+    const ended = await call('POST', `/v1/live-sessions/${show.id}/end`, { token: show.host.token });
+    expect(ended.json.summary).toMatchObject({ unitsSold: 5, revenue: { amount: 5000 } });
+
+    const stored = async () => {
+      const row = await env.DB.prepare('select summary from live_sessions where id = ?').bind(show.id).first();
+      return JSON.parse(row?.summary as string);
+    };
+    await runScheduledMaintenance(env, Date.now() + 24 * 60 * 60_000);
+    expect((await call('GET', `/v1/orders/${unpaid.json.id}`, { token: buyer.token })).json.status).toBe('cancelled');
+    expect(await stored()).toMatchObject({ unitsSold: 3, revenue: { amount: 3000 } });
+
+    const refunded = await call('POST', `/v1/orders/${paid.json.id}/refund`, { token: admin.token });
+    expect(refunded.json.status).toBe('refunded');
+    expect(await stored()).toMatchObject({ unitsSold: 0, revenue: { amount: 0 } });
+    expect((await call('GET', `/v1/live-sessions/${show.id}`)).json.session.summary).toMatchObject({ unitsSold: 0 });
   });
 });

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { createDb } from '../../src/db/client';
 import { refreshProductStatement, reserveStatements } from '../../src/services/inventory';
 import { call, expectProblem } from '../helpers/http';
+import { liveShow } from '../helpers/live';
+import { eventually, order, pay, stockOf } from '../helpers/orders';
 import { createProductApi, ensureCategory } from '../helpers/products';
 import { signUp, signUpAdmin } from '../helpers/users';
 
@@ -157,6 +159,37 @@ describe('DELETE /v1/products/{id}', () => {
     expectProblem(await call('DELETE', '/v1/products/42', { token: owner.token }), 400);
     const admin = await signUpAdmin();
     expect((await call('DELETE', `/v1/products/${made.id}`, { token: admin.token })).status).toBe(204);
+  });
+});
+
+describe('DELETE /v1/products/{id} with units promised to buyers', () => {
+  it('is a 409 while units are held in a live show or reserved by an unpaid order, then deletes', async () => {
+    const show = await liveShow({ variants: [{ price: 1000, stock: 5 }] });
+    const [variantId] = show.product.variantIds;
+    const viewer = await signUp();
+    const remove = () => call('DELETE', `/v1/products/${show.product.id}`, { token: show.host.token });
+    const held = await call('POST', `/v1/live-sessions/${show.id}/holds`, {
+      token: viewer.token,
+      body: { productId: show.product.id, quantity: 2 },
+    });
+    expect(held.status).toBe(201);
+    expect(expectProblem(await remove(), 409).code).toBe('conflict');
+
+    // The hold became an unpaid order: still promised, still refused.
+    const placed = await order(viewer.token, { holdId: held.json.id });
+    expect(placed.status).toBe(201);
+    expectProblem(await remove(), 409);
+    expect(await stockOf(variantId)).toEqual({ onHand: 5, reserved: 2 });
+
+    // Paid: the order keeps its own copy of the line, nothing is reserved any more, the product can go.
+    await pay(viewer.token, placed.json.id, { testOutcome: 'succeeded' });
+    await eventually(
+      () => stockOf(variantId),
+      (s) => s.reserved === 0,
+    );
+    expect((await remove()).status).toBe(204);
+    expectProblem(await call('GET', `/v1/products/${show.product.id}`), 404);
+    expect((await call('GET', `/v1/orders/${placed.json.id}`, { token: viewer.token })).json.status).toBe('paid');
   });
 });
 
