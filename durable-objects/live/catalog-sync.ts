@@ -76,6 +76,9 @@ export async function refreshStock(
 ) {
   const shown = productIds.filter((id) => core.store.product(id));
   if (shown.length === 0) return;
+  // `ended` closes the show's history: afterwards (a hold ordered late, an order cancelled) the object keeps
+  // its copy and the stored summary current, but publishes nothing; its viewers are gone.
+  const publishing = publish && core.current().status !== 'ended';
   const rows = given ?? (await core.db.select().from(variants).where(inList(variants.productId, shown)));
   for (const row of rows) {
     const before = core.store.variant(row.id);
@@ -94,7 +97,7 @@ export async function refreshStock(
       totals.held,
       totals.sold,
     );
-    if (!publish || !before) continue;
+    if (!publishing || !before) continue;
     if (before.price !== row.price) {
       core.changed.price.add(row.productId);
       const price = { amount: row.price, currency: core.current().currency };
@@ -110,7 +113,7 @@ export async function refreshStock(
       core.publish({ type: 'stock', productId: row.productId, variantId: row.id, available, ...totals });
     }
   }
-  for (const id of shown) if (!rows.some((row) => row.productId === id)) removeProduct(core, id, publish);
+  for (const id of shown) if (!rows.some((row) => row.productId === id)) removeProduct(core, id, publishing);
 }
 
 /**

@@ -189,6 +189,9 @@ describe('session lifecycle', () => {
     const list = await call('GET', '/v1/live-sessions?status=ended&limit=100');
     const mine = list.json.data.find((s: { id: string }) => s.id === show.id);
     expect(mine.summary).toEqual({ ...summary, unitsSold: 3, revenue: { amount: 3750, currency: 'USD' } });
+    // The history closed with `ended`: the late sale is in the summary, not in new events.
+    const replay = await call('GET', `/v1/live-sessions/${show.id}/replay?limit=100`);
+    expect(replay.json.data.at(-1).event).toMatchObject({ type: 'ended', seq: res.json.seq });
     // Joining an ended session: the snapshot, then the socket closes.
     const latecomer = await connect(show.id);
     expect((await latecomer.next('snapshot')).session.status).toBe('ended');
