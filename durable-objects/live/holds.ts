@@ -21,6 +21,8 @@ import { LiveError } from './errors';
 import type { HoldRow } from './store';
 
 export const HOLD_TTL_MS = 10 * 60 * 1000;
+/** Units of one product a person may hold at once in a show (one hold's maximum): no one corners a drop. */
+export const MAX_UNITS_HELD_PER_PERSON = 10;
 
 export interface HoldInput {
   userId: string;
@@ -63,6 +65,17 @@ export async function createHold(core: SessionCore, input: HoldInput) {
   if (!variant) throw new LiveError('not_found', 'Variant not found for this product');
   if (!input.variantId && variants.length > 1) {
     throw new LiveError('validation_failed', 'variantId is required for a product with several variants');
+  }
+  const held = core.store.one<{ units: number | null }>(
+    "select sum(quantity) as units from holds where user_id = ? and product_id = ? and status = 'active'",
+    input.userId,
+    input.productId,
+  );
+  if ((held?.units ?? 0) + input.quantity > MAX_UNITS_HELD_PER_PERSON) {
+    throw new LiveError(
+      'conflict',
+      `At most ${MAX_UNITS_HELD_PER_PERSON} units of a product can be held per person; order or release a hold first`,
+    );
   }
   const now = Date.now();
   const hold: HoldRow = {

@@ -111,11 +111,29 @@ describe('hold expiry by alarm', () => {
 });
 
 describe('a crowd of holds', () => {
+  it('lets one person hold at most 10 units of a product at once; others still can', async () => {
+    const show = await liveShow({ variants: [{ price: 1500, stock: 50 }] });
+    const [greedy, other] = [await signUp(), await signUp()];
+    const first = await hold(show.id, greedy.token, show.product.id, 6);
+    await hold(show.id, greedy.token, show.product.id, 4);
+    const path = `/v1/live-sessions/${show.id}/holds`;
+    const more = await call('POST', path, { token: greedy.token, body: { productId: show.product.id, quantity: 1 } });
+    expectProblem(more, 409);
+    expect(more.json.detail).toMatch(/At most 10 units/);
+    expect(await reserved(show.product.variantIds[0])).toBe(10);
+    await hold(show.id, other.token, show.product.id, 10);
+    // Released units count no more.
+    expect((await call('DELETE', `${path}/${first}`, { token: greedy.token })).status).toBe(204);
+    await hold(show.id, greedy.token, show.product.id, 6);
+  });
+
   it('expires 101 holds that fall due at once (more than one statement can name)', async () => {
     const show = await liveShow({ variants: [{ price: 1500, stock: 200 }] });
-    const viewer = await signUp();
+    const viewers = [];
+    for (let i = 0; i < 11; i++) viewers.push(await signUp());
     const stub = liveStub(env, show.id);
-    for (let i = 0; i < 101; i++) await hold(show.id, viewer.token, show.product.id);
+    // At most 10 units per person: 101 one-unit holds from 11 people.
+    for (let i = 0; i < 101; i++) await hold(show.id, viewers[i % 11].token, show.product.id);
     expect(await reserved(show.product.variantIds[0])).toBe(101);
     await runInDurableObject(stub, (_, state) => state.storage.sql.exec('update holds set expires_at = 1'));
     expect(await runDurableObjectAlarm(stub)).toBe(true);
