@@ -7,7 +7,16 @@ import { and, desc, eq, lt, or } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import { inList, insertRows } from '../db/bounded';
 import type { Db } from '../db/client';
-import { carts, type OrderItemRow, type OrderRow, orderItems, orders, variants } from '../db/schema';
+import {
+  carts,
+  liveSessions,
+  type OrderItemRow,
+  type OrderRow,
+  orderItems,
+  orders,
+  shares,
+  variants,
+} from '../db/schema';
 import { ApiError } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { money } from '../lib/money';
@@ -38,6 +47,26 @@ export function paymentWindowMs(env: Env): number {
   return (Number.isFinite(seconds) && seconds > 0 ? seconds : 1800) * 1000;
 }
 
+/**
+ * The attribution an order keeps: a live session id or share code that names nothing is dropped (the order
+ * answers null), neither stored nor a reason to refuse the purchase (a share may be gone since the buyer
+ * followed it).
+ */
+async function knownAttribution(db: Db, input: Pick<NewOrder, 'liveSessionId' | 'shareCode'>) {
+  if (!input.liveSessionId && !input.shareCode) return { liveSessionId: null, shareCode: null };
+  const [session, share] = await db.batch([
+    db
+      .select({ id: liveSessions.id })
+      .from(liveSessions)
+      .where(eq(liveSessions.id, input.liveSessionId ?? '')),
+    db
+      .select({ code: shares.code })
+      .from(shares)
+      .where(eq(shares.code, input.shareCode ?? '')),
+  ]);
+  return { liveSessionId: session[0]?.id ?? null, shareCode: share[0]?.code ?? null };
+}
+
 export async function placeOrder(
   db: Db,
   input: NewOrder,
@@ -53,8 +82,7 @@ export async function placeOrder(
     status: 'pending_payment' as const,
     currency: input.currency,
     totalAmount: total,
-    liveSessionId: input.liveSessionId ?? null,
-    shareCode: input.shareCode ?? null,
+    ...(await knownAttribution(db, input)),
     holdId: input.holdId ?? null,
     expiresAt: now + paymentWindowMs(ctx.env),
     createdAt: now,

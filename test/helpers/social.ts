@@ -32,3 +32,10 @@ export async function createPost(token: string, body: Record<string, unknown> = 
   if (res.status !== 201) throw new Error(`createPost failed: ${res.status} ${res.text}`);
   return res.json as { id: string; authorId: string; productIds: string[] };
 }
+
+/** A share link's code, as `POST /v1/shares` makes it. */
+export async function shareOf(token: string, targetType: string, targetId: string) {
+  const res = await call('POST', '/v1/shares', { token, body: { targetType, targetId, channel: 'whatsapp' } });
+  if (res.status !== 201) throw new Error(`share failed: ${res.status} ${res.text}`);
+  return res.json.code as string;
+}

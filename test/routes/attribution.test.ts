@@ -4,14 +4,8 @@ import { insertProduct } from '../helpers/catalog';
 import { call } from '../helpers/http';
 import { liveShow } from '../helpers/live';
 import { eventually, order, pay } from '../helpers/orders';
-import { createPost, insertPaidOrder } from '../helpers/social';
+import { createPost, insertPaidOrder, shareOf } from '../helpers/social';
 import { signUp, signUpAdmin } from '../helpers/users';
-
-async function shareOf(token: string, targetType: string, targetId: string) {
-  const res = await call('POST', '/v1/shares', { token, body: { targetType, targetId, channel: 'whatsapp' } });
-  expect(res.status).toBe(201);
-  return res.json.code as string;
-}
 
 describe('share attribution end to end (real orders and payments)', () => {
   it('attributes a paid order carrying the share code; a refund takes it back', async () => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { insertProduct } from '../helpers/catalog';
 import { call, expectProblem } from '../helpers/http';
 import { order, stockOf } from '../helpers/orders';
+import { shareOf } from '../helpers/social';
 import { signUp } from '../helpers/users';
 
 describe('GET/PUT /v1/cart', () => {
@@ -77,9 +78,10 @@ describe('GET/PUT /v1/cart', () => {
     expect((await call('GET', '/v1/cart', { token: buyer.token })).json.items).toHaveLength(1);
 
     await call('PUT', '/v1/cart', { token: buyer.token, body: { items: [{ productId: product.id, quantity: 2 }] } });
-    const placed = await order(buyer.token, { fromCart: true, shareCode: 'friend-42' });
+    const shareCode = await shareOf(creator.token, 'product', product.id);
+    const placed = await order(buyer.token, { fromCart: true, shareCode });
     expect(placed.status).toBe(201);
-    expect(placed.json).toMatchObject({ total: { amount: 1980, currency: 'USD' }, shareCode: 'friend-42' });
+    expect(placed.json).toMatchObject({ total: { amount: 1980, currency: 'USD' }, shareCode });
     expect(await stockOf(product.variantIds[0])).toEqual({ onHand: 2, reserved: 2 });
     expect((await call('GET', '/v1/cart', { token: buyer.token })).json.items).toEqual([]);
     expect(expectProblem(await order(buyer.token, { fromCart: true }), 422).detail).toContain('empty');

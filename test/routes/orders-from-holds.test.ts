@@ -6,6 +6,7 @@ import { runScheduledMaintenance } from '../../src/services/maintenance';
 import { call, expectProblem } from '../helpers/http';
 import { connect, liveShow, type Viewer, waitFor } from '../helpers/live';
 import { eventually, expectStockConsistent, order, pay, stockOf } from '../helpers/orders';
+import { shareOf } from '../helpers/social';
 import { signUp, signUpAdmin } from '../helpers/users';
 
 async function hold(sessionId: string, token: string, productId: string, quantity = 1) {
@@ -28,13 +29,14 @@ describe('POST /v1/orders {holdId}', () => {
     // A flash-sale / live price written through to D1 is what the order charges.
     await env.DB.prepare('update variants set price = 2500 where id = ?').bind(variantId).run();
     const key = crypto.randomUUID();
-    const res = await order(viewer.token, { holdId, shareCode: 'live-share' }, key);
+    const shareCode = await shareOf(show.host.token, 'live', show.id);
+    const res = await order(viewer.token, { holdId, shareCode }, key);
     expect(res.status).toBe(201);
     expect(res.json).toMatchObject({
       status: 'pending_payment',
       holdId,
       liveSessionId: show.id,
-      shareCode: 'live-share',
+      shareCode,
       total: { amount: 5000, currency: 'USD' },
       items: [{ variantId, quantity: 2, unitPrice: { amount: 2500 } }],
     });
@@ -42,7 +44,7 @@ describe('POST /v1/orders {holdId}', () => {
     const row = await env.DB.prepare('select status, order_id from holds where id = ?').bind(holdId).first();
     expect(row).toEqual({ status: 'converted', order_id: res.json.id });
 
-    const replay = await order(viewer.token, { holdId, shareCode: 'live-share' }, key);
+    const replay = await order(viewer.token, { holdId, shareCode }, key);
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
     expect(replay.json.id).toBe(res.json.id);
     expectProblem(await order(viewer.token, { holdId }), 409);

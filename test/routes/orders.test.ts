@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { insertProduct } from '../helpers/catalog';
 import { call, expectProblem } from '../helpers/http';
 import { order, stockOf } from '../helpers/orders';
+import { shareOf } from '../helpers/social';
 import { signUp, signUpAdmin } from '../helpers/users';
 
 describe('POST /v1/orders', () => {
@@ -18,22 +19,27 @@ describe('POST /v1/orders', () => {
       ],
     });
     const [v42, v44] = product.variantIds;
+    const show = await call('POST', '/v1/live-sessions', {
+      token: creator.token,
+      body: { title: 'Drop', productIds: [product.id] },
+    });
+    const shareCode = await shareOf(buyer.token, 'product', product.id);
     const res = await order(buyer.token, {
       items: [
         { productId: product.id, variantId: v42, quantity: 2 },
         { productId: product.id, variantId: v44, quantity: 1 },
         { productId: product.id, variantId: v42, quantity: 1 },
       ],
-      liveSessionId: 'liv_01jd3v8m2k9q4x7n5b6c8d0e1f',
-      shareCode: 'abc_123',
+      liveSessionId: show.json.id,
+      shareCode,
     });
     expect(res.status).toBe(201);
     expect(res.headers.get('location')).toBe(`/v1/orders/${res.json.id}`);
     expect(res.json).toMatchObject({
       status: 'pending_payment',
       total: { amount: 3 * 5000 + 5500, currency: 'USD' },
-      liveSessionId: 'liv_01jd3v8m2k9q4x7n5b6c8d0e1f',
-      shareCode: 'abc_123',
+      liveSessionId: show.json.id,
+      shareCode,
       items: [
         { variantId: v42, quantity: 3, title: 'Sneaker', options: { size: '42' }, unitPrice: { amount: 5000 } },
         { variantId: v44, quantity: 1, lineTotal: { amount: 5500, currency: 'USD' } },
@@ -49,6 +55,23 @@ describe('POST /v1/orders', () => {
     await env.DB.prepare('delete from products where id = ?').bind(product.id).run();
     const after = await call('GET', `/v1/orders/${res.json.id}`, { token: buyer.token });
     expect(after.json.items[0]).toMatchObject({ title: 'Sneaker', unitPrice: { amount: 5000 } });
+  });
+
+  it('drops a live session or share code that names nothing, and still places the order', async () => {
+    const creator = await signUp('creator');
+    const buyer = await signUp();
+    const product = await insertProduct({ creatorId: creator.id });
+    const res = await order(buyer.token, {
+      items: [{ productId: product.id, quantity: 1 }],
+      liveSessionId: 'liv_01jd3v8m2k9q4x7n5b6c8d0e1f',
+      shareCode: 'nope',
+    });
+    expect(res.status).toBe(201);
+    expect(res.json).toMatchObject({ liveSessionId: null, shareCode: null });
+    const row = await env.DB.prepare('select live_session_id, share_code from orders where id = ?')
+      .bind(res.json.id)
+      .first();
+    expect(row).toEqual({ live_session_id: null, share_code: null });
   });
 
   it('ignores client prices and refuses unknown fields', async () => {
