@@ -10,7 +10,7 @@
  * its state as the next event, and the host gets the error. D1's read-back after the write corrects the
  * object the same way when anything else changed in between.
  */
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, lt, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import { liveSessionProducts, variants } from '../../src/db/schema';
 import { isStockShortage, refreshProductStatement } from '../../src/services/inventory';
@@ -66,6 +66,8 @@ const changesCatalog = (input: ProductUpdate) => input.price !== undefined || in
 /** This session's row for a product in D1 `live_session_products`. */
 const shownHere = (core: SessionCore, productId: string) =>
   and(eq(liveSessionProducts.sessionId, core.current().id), eq(liveSessionProducts.productId, productId));
+
+const STALE_SALE_MARK_MS = 60_000;
 
 /** The D1 statement that marks (or, with null, unmarks) this session's flash sale of a product. */
 const markFlashSale = (core: SessionCore, productId: string, endsAt: number | null) =>
@@ -188,7 +190,18 @@ export async function startFlashSale(core: SessionCore, input: FlashSaleInput) {
   const db = core.db;
   try {
     await db.batch([
-      // First: while another session runs a sale of this product, this fails and the prices stay as they are.
+      // A mark whose sale ended over a minute ago is stale: its object's alarm clears marks as sales end, so
+      // only an object that lost its storage leaves one behind, and it must not block the product for good.
+      db
+        .update(liveSessionProducts)
+        .set({ flashSaleEndsAt: null })
+        .where(
+          and(
+            eq(liveSessionProducts.productId, input.productId),
+            lt(liveSessionProducts.flashSaleEndsAt, Date.now() - STALE_SALE_MARK_MS),
+          ),
+        ),
+      // Then: while another session runs a sale of this product, this fails and the prices stay as they are.
       markFlashSale(core, input.productId, input.endsAt),
       db.update(variants).set({ price: input.price.amount }).where(eq(variants.productId, input.productId)),
       refreshProductStatement(db, input.productId),

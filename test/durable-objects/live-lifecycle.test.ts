@@ -103,6 +103,13 @@ describe('flash sales', () => {
     expect((await price(product.variantIds[0]))?.price).toBe(1000);
     expect((await startSale(secondId, 300)).status).toBe(201);
     expect((await price(product.variantIds[0]))?.price).toBe(300);
+
+    // A mark left by a session that lost its storage (its sale long over) does not block the product.
+    await env.DB.prepare('update live_session_products set flash_sale_ends_at = ? where session_id = ?')
+      .bind(Date.now() - 120_000, secondId)
+      .run();
+    await runInDurableObject(liveStub(env, secondId), (_, state) => state.storage.sql.exec('delete from flash_sales'));
+    expect((await startSale(first.id, 700)).status).toBe(201);
   });
 
   it('rejects past endsAt, products outside the show and sessions not live', async () => {
