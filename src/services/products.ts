@@ -95,8 +95,10 @@ export async function updateProduct(
   const existing = await db.select({ id: variants.id }).from(variants).where(eq(variants.productId, productId)).all();
   const variantPatches = [...(patch.variants ?? [])];
   if (patch.price !== undefined || patch.stock !== undefined) {
-    if (existing.length !== 1)
-      throw invalid('body.price', 'this product has several variants; change them in variants[]');
+    if (existing.length !== 1) {
+      const field = patch.price !== undefined ? 'body.price' : 'body.stock';
+      throw invalid(field, 'this product has several variants; change them in variants[]');
+    }
     variantPatches.push({ id: existing[0].id, price: patch.price, stock: patch.stock });
   }
   const statements: BatchItem<'sqlite'>[] = [];

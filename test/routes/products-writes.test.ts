@@ -112,6 +112,18 @@ describe('PATCH /v1/products/{id}', () => {
     expectProblem(await patch({ variants: [{ id: 'var_01jd3v8m2k9q4x7n5b6c8d0e1f', stock: 1 }] }), 400);
     expectProblem(await patch({ variants: [{ options: { size: 'XL' } }] }), 400);
     expectProblem(await patch({ owner: 'me' }), 400);
+    // A product of several variants: the problem names the field that was sent.
+    const sizes = await createProductApi(creator.token, {
+      variants: [
+        { options: { size: 'S' }, stock: 1 },
+        { options: { size: 'M' }, stock: 1 },
+      ],
+    });
+    const patchSizes = (body: unknown) => call('PATCH', `/v1/products/${sizes.id}`, { token: creator.token, body });
+    expect(expectProblem(await patchSizes({ stock: 10 }), 400).errors[0].path).toBe('body.stock');
+    expect(expectProblem(await patchSizes({ price: { amount: 100, currency: 'EUR' } }), 400).errors[0].path).toBe(
+      'body.price',
+    );
   });
 });
 
