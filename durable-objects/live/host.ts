@@ -90,11 +90,10 @@ function writesFor(
     writes.push(db.update(liveSessionProducts).set({ pinned: input.pinned }).where(shownHere(core, input.productId)));
   }
   if (endsSale) writes.push(markFlashSale(core, input.productId, null));
-  if (changesCatalog(input)) {
-    writes.push(refreshProductStatement(db, input.productId));
-    // Read back in the same batch: D1's state, without another round trip.
-    writes.push(core.variantsQuery(input.productId));
-  }
+  if (changesCatalog(input)) writes.push(refreshProductStatement(db, input.productId));
+  // Read back in the same batch: D1's state without another round trip (and, for a pin alone too, whether
+  // the product is still in the catalog).
+  writes.push(core.variantsQuery(input.productId));
   return writes;
 }
 
@@ -142,7 +141,7 @@ export async function updateProduct(core: SessionCore, input: ProductUpdate) {
       input.productId,
     );
   }
-  if (catalogChange) await core.refreshStock([input.productId], { rows: written.at(-1) as VariantDbRow[] });
+  await core.refreshStock([input.productId], { rows: written.at(-1) as VariantDbRow[] });
   // Deleted from the catalog before this object heard of it: the read-back found no variants and took the
   // product off the show (catalog-sync.ts); the host's change went nowhere.
   if (!core.store.product(input.productId)) throw new LiveError('not_found', 'This product is no longer on sale');

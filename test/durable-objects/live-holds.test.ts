@@ -240,4 +240,16 @@ describe('holds on a product deleted behind the session’s back', () => {
     const snapshot = await call('GET', `/v1/live-sessions/${show.id}`);
     expect(snapshot.json.session.products).toEqual([]);
   });
+
+  it('a pin-only host edit of it is a 404 too', async () => {
+    const show = await liveShow({ variants: [{ price: 1500, stock: 2 }] });
+    await env.DB.prepare('delete from products where id = ?').bind(show.product.id).run();
+    const pin = await call('PATCH', `/v1/live-sessions/${show.id}/products/${show.product.id}`, {
+      token: show.host.token,
+      body: { pinned: true },
+    });
+    expectProblem(pin, 404);
+    const snapshot = await call('GET', `/v1/live-sessions/${show.id}`);
+    expect(snapshot.json.session.products).toEqual([]);
+  });
 });
