@@ -27,7 +27,12 @@ export function decodeCursor(cursor: string | undefined, arity: number): unknown
       return key;
     }
   } catch {}
-  throw new ApiError('bad_request', 'cursor is not valid for this list', {
+  throw invalidCursor();
+}
+
+/** The 400 for a cursor this list did not write. */
+export function invalidCursor() {
+  return new ApiError('bad_request', 'cursor is not valid for this list', {
     errors: [{ path: 'cursor', message: 'invalid cursor' }],
   });
 }

@@ -9,7 +9,7 @@
  */
 import { ApiError } from '../lib/errors';
 import { money } from '../lib/money';
-import { decodeCursor, encodeCursor } from '../lib/pagination';
+import { decodeCursor, encodeCursor, invalidCursor } from '../lib/pagination';
 import { toIso } from '../schemas/common';
 import type { ProductListItem, ProductListQuery, SortName } from '../schemas/products';
 
@@ -75,6 +75,8 @@ export function buildProductSearch(query: ProductListQuery): BuiltQuery {
       errors: [{ path: 'query.cursor', message: 'cursor does not match sort' }],
     });
   }
+  // Every sort key is a number; anything else was not written by this list (SQLite would compare it anyway).
+  if (after && (typeof after[1] !== 'number' || typeof after[2] !== 'string')) throw invalidCursor();
   // FTS5's rank is only usable in the select list, so relevance pages filter on the outer query below.
   if (after && sort !== 'relevance')
     filter(`(${key}, p.id) ${dir === 'asc' ? '>' : '<'} (?, ?)`, after[1] as number, after[2] as string);

@@ -138,6 +138,9 @@ describe('GET /v1/products filters', () => {
       await call('GET', `/v1/products?creatorId=${creatorId}&sort=newest&cursor=${first.json.nextCursor}`),
       400,
     );
+    // A cursor of the right sort whose key is not what this list writes (forged, not from nextCursor).
+    const forged = btoa(JSON.stringify(['newest', 'x', 'y'])).replaceAll('=', '');
+    expectProblem(await call('GET', `/v1/products?sort=newest&cursor=${forged}`), 400);
   });
 
   it('lists with an ETag and answers 304 when unchanged', async () => {
