@@ -5,10 +5,16 @@
 import { z } from '@hono/zod-openapi';
 import { ApiError } from './errors';
 
-export const PageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ example: 20 }),
-  cursor: z.string().max(512).optional().openapi({ description: 'nextCursor from the previous page' }),
-});
+/**
+ * Lists refuse parameters they do not know (a 400 naming them), as the catalog always has: a client that
+ * sends `?status=paid` to a list without that filter must not take the unfiltered page for a filtered one.
+ */
+export const PageQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ example: 20 }),
+    cursor: z.string().max(512).optional().openapi({ description: 'nextCursor from the previous page' }),
+  })
+  .strict();
 
 export function Page<T extends z.ZodTypeAny>(item: T, name: string) {
   return z.object({ data: z.array(item), nextCursor: z.string().nullable() }).openapi(name);

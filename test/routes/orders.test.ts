@@ -180,6 +180,9 @@ describe('GET /v1/orders and /v1/orders/{id}', () => {
     expect(second.json.data.map((o: { id: string }) => o.id)).toEqual([ids[0]]);
     expect(second.json.nextCursor).toBeNull();
     expectProblem(await call('GET', '/v1/orders?cursor=garbage', { token: me.token }), 400);
+    // A filter this list does not have is refused, not ignored (the unfiltered page would look filtered).
+    const filtered = expectProblem(await call('GET', '/v1/orders?status=paid', { token: me.token }), 400);
+    expect(filtered.detail).toContain('status');
     expectProblem(await call('GET', '/v1/orders'), 401);
   });
 
