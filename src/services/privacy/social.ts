@@ -57,6 +57,8 @@ export const socialArea: PrivacyArea = {
           (p) => p.id,
         )
       : [];
+    // The deletes and the recounts in one batch: all-or-nothing, so a retry after a failure finds the likes,
+    // comments and reviews still there and recounts them (a recount left for later would be lost with them).
     const [f, l, c, r, rp, p] = await db.batch([
       db
         .delete(follows)
@@ -68,19 +70,15 @@ export const socialArea: PrivacyArea = {
       db.delete(reports).where(eq(reports.reporterId, userId)).returning({ id: reports.id }),
       // Likes and comments on the user's own posts go with them (foreign keys cascade).
       db.delete(posts).where(eq(posts.authorId, userId)).returning({ id: posts.id }),
+      db
+        .update(posts)
+        .set({
+          likeCount: sql`(select count(*) from post_likes where post_id = ${posts.id})`,
+          commentCount: sql`(select count(*) from comments where post_id = ${posts.id} and hidden_at is null)`,
+        })
+        .where(inList(posts.id, touchedPosts)),
+      ...recomputeProductStats(db, products),
     ]);
-    if (touchedPosts.length > 0 || products.length > 0) {
-      await db.batch([
-        db
-          .update(posts)
-          .set({
-            likeCount: sql`(select count(*) from post_likes where post_id = ${posts.id})`,
-            commentCount: sql`(select count(*) from comments where post_id = ${posts.id} and hidden_at is null)`,
-          })
-          .where(inList(posts.id, touchedPosts)),
-        ...recomputeProductStats(db, products),
-      ]);
-    }
     // Cached cards bake in these stats: refresh them now, as a review or a moderation decision does.
     if (products.length > 0) await emitDomainEvent({ type: 'product.stats_changed', productIds: products }, events);
     return {
