@@ -10,6 +10,7 @@ import { inList } from '../../src/db/bounded';
 import { liveSessionProducts, liveSessions, products, variants } from '../../src/db/schema';
 import type { SessionCore, VariantDbRow } from './core';
 import { LiveError } from './errors';
+import { announceSale } from './host';
 
 export interface RefreshOptions {
   /** false while loading: the snapshot carries the state, there is nothing to announce. */
@@ -130,11 +131,7 @@ function removeProduct(core: SessionCore, productId: string, publish: boolean) {
     }
     if (core.store.product(productId)?.pinned) core.publish({ type: 'pin', productId, pinned: false });
     const sale = core.store.flashSale(productId);
-    if (sale) {
-      const price = { amount: sale.price, currency: core.current().currency };
-      const endsAt = new Date(sale.ends_at).toISOString();
-      core.publish({ type: 'flash_sale', productId, state: 'ended', price, endsAt });
-    }
+    if (sale) announceSale(core, productId, 'ended', sale.price, sale.ends_at);
   }
   core.store.run('delete from flash_sales where product_id = ?', productId);
   core.store.run('delete from variants where product_id = ?', productId);

@@ -12,6 +12,7 @@
  */
 import { and, eq, lt, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
+import { d1ErrorMatches } from '../../src/db/errors';
 import { liveSessionProducts, variants } from '../../src/db/schema';
 import { isStockShortage, refreshProductStatement } from '../../src/services/inventory';
 import type { SessionCore, VariantDbRow, VariantState } from './core';
@@ -157,11 +158,16 @@ function withoutVariants(previous: string, variants: VariantRow[]): Record<strin
 }
 
 const isFlashSaleElsewhere = (error: unknown) =>
-  /UNIQUE constraint failed: live_session_products\.product_id/.test(
-    String((error as { cause?: unknown })?.cause ?? error),
-  );
+  d1ErrorMatches(error, /UNIQUE constraint failed: live_session_products\.product_id/);
 
-function announceSale(core: SessionCore, productId: string, state: 'started' | 'ended', price: number, endsAt: number) {
+/** Publishes a flash sale's start or end. */
+export function announceSale(
+  core: SessionCore,
+  productId: string,
+  state: 'started' | 'ended',
+  price: number,
+  endsAt: number,
+) {
   core.publish({
     type: 'flash_sale',
     productId,

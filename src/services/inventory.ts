@@ -19,6 +19,7 @@
  */
 import { and, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
+import { d1ErrorMatches } from '../db/errors';
 import { products, variants } from '../db/schema';
 
 export interface StockLine {
@@ -80,6 +81,5 @@ export function refreshProductStatement(db: Db, productId: string) {
 
 /** True when a D1 error is the stock CHECK constraint refusing an oversell. */
 export function isStockShortage(error: unknown): boolean {
-  const text = String((error as { cause?: unknown })?.cause ?? error);
-  return text.includes('variants_stock_never_negative') || /CHECK constraint failed/i.test(text);
+  return d1ErrorMatches(error, /variants_stock_never_negative|CHECK constraint failed/i);
 }

@@ -7,6 +7,7 @@ import { and, desc, eq, lt, or } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import { inList, insertRows } from '../db/bounded';
 import type { Db } from '../db/client';
+import { d1ErrorMatches } from '../db/errors';
 import {
   carts,
   liveSessions,
@@ -104,7 +105,7 @@ export async function placeOrder(
   } catch (error) {
     if (isStockShortage(error)) throw await shortageError(db, input.lines);
     // Two retries completing the same hold's order race to insert one id (or one hold): one wins.
-    if (/UNIQUE constraint failed: orders\.(id|hold_id)/.test(String((error as { cause?: unknown })?.cause ?? error))) {
+    if (d1ErrorMatches(error, /UNIQUE constraint failed: orders\.(id|hold_id)/)) {
       throw new ApiError('conflict', 'This order was already placed');
     }
     throw error;

@@ -6,6 +6,7 @@ import { and, eq, gt, notExists, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import { insertRows } from '../db/bounded';
 import type { Db } from '../db/client';
+import { d1ErrorMatches } from '../db/errors';
 import { categories, products, variants } from '../db/schema';
 import { assertOwner } from '../lib/auth';
 import type { AuthContext } from '../lib/context';
@@ -185,7 +186,7 @@ export async function deleteProduct(db: Db, auth: AuthContext, productId: string
         .returning({ id: products.id }),
     ]);
   } catch (error) {
-    if (/FOREIGN KEY/i.test(String((error as { cause?: unknown })?.cause ?? error))) {
+    if (d1ErrorMatches(error, /FOREIGN KEY/i)) {
       throw new ApiError('conflict', 'This product is referenced by orders or other records and cannot be deleted');
     }
     throw error;

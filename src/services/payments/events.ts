@@ -12,6 +12,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../../db/client';
+import { d1ErrorMatches } from '../../db/errors';
 import { type PaymentRow, paymentEvents, payments } from '../../db/schema';
 import { log } from '../../lib/logger';
 import type { EventContext } from '../domain-events';
@@ -23,8 +24,7 @@ import { refundIfUnneeded } from './unneeded';
 
 export type EventOutcome = 'applied' | 'duplicate' | 'ignored';
 
-const isDuplicate = (error: unknown) =>
-  /UNIQUE constraint failed: payment_events\.id/.test(String((error as { cause?: unknown })?.cause ?? error));
+const isDuplicate = (error: unknown) => d1ErrorMatches(error, /UNIQUE constraint failed: payment_events\.id/);
 
 export async function applyPaymentEvent(
   db: Db,
