@@ -12,10 +12,11 @@ import { chatOf, eraseChat, muteUser, postChat, removeChat } from './live/chat';
 import { acceptSocket, issueTicket } from './live/connect';
 import { SessionCore } from './live/core';
 import { LiveError, toResult } from './live/errors';
-import { convertHold, createHold, releaseHold, reverseSale } from './live/holds';
+import { convertHold, createHold, releaseHold } from './live/holds';
 import { startFlashSale, updateProduct } from './live/host';
 import { endSession, runDue, startSession, storeSummary } from './live/lifecycle';
 import * as rpc from './live/rpc-schemas';
+import { attributeSale, reverseSale } from './live/sales';
 import { replayPage } from './live/snapshot';
 import { Coalescer, goingAway, Limits, parseFrame, resume, send, viewerCount } from './live/sockets';
 import type { HoldRow } from './live/store';
@@ -152,7 +153,18 @@ export class LiveSession extends DurableObject<Env> {
     });
   }
 
-  /** Called by the orders service when an order placed from a hold is cancelled, expires or is refunded. */
+  /** Called by the orders service when an order names this show without coming from one of its holds. */
+  saleAttributed(input: unknown) {
+    return this.mutate('live.sale_attributed', async () => {
+      const result = await attributeSale(this.core, rpc.parseInput(rpc.SaleAttributedInput, input));
+      if (this.core.current().status === 'ended') await storeSummary(this.core);
+      // The orders service emits the stock change itself.
+      this.core.takeDomainEvents('live.sale_attributed');
+      return result;
+    });
+  }
+
+  /** Called by the orders service when an order of this show is cancelled, expires or is refunded. */
   saleReversed(input: unknown) {
     return this.mutate('live.sale_reversed', async () => {
       await reverseSale(this.core, rpc.parseInput(rpc.SaleReversedInput, input));

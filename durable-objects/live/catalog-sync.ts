@@ -1,7 +1,7 @@
 /**
  * Keeping the object's copy of the catalog in step with D1: loading a session (its products and variants)
  * and re-reading price and stock after a change, publishing a `price` or `stock` event for every variant
- * whose state differs from what viewers last saw (held/sold come from this object's holds). A shown product
+ * whose state differs from what viewers last saw (held/sold come from this object's holds and sales). A shown product
  * with no variants left in D1 was deleted from the catalog and leaves the show (removeProduct).
  */
 
@@ -83,7 +83,7 @@ export async function refreshStock(
   const rows = given ?? (await core.db.select().from(variants).where(inList(variants.productId, shown)));
   for (const row of rows) {
     const before = core.store.variant(row.id);
-    const totals = core.store.holdTotals(row.id);
+    const totals = core.store.variantTotals(row.id);
     core.store.run(
       `insert into variants (id, product_id, options, position, price, on_hand, reserved, held, sold)
        values (?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (id) do update set price = excluded.price,
@@ -126,7 +126,7 @@ export async function refreshStock(
 function removeProduct(core: SessionCore, productId: string, publish: boolean) {
   if (publish) {
     for (const v of core.store.variants(productId)) {
-      const totals = core.store.holdTotals(v.id);
+      const totals = core.store.variantTotals(v.id);
       core.publish({ type: 'stock', productId, variantId: v.id, available: 0, ...totals });
     }
     if (core.store.product(productId)?.pinned) core.publish({ type: 'pin', productId, pinned: false });

@@ -206,16 +206,3 @@ export async function convertHold(core: SessionCore, input: { holdId: string; us
   await core.scheduleAlarm();
   return result;
 }
-
-/**
- * The order a hold became was cancelled, expired unpaid or refunded: its units are no longer sold by this
- * show (they count in `sold` and the summary only while the order stands). The hold keeps its order id and
- * is marked `reversed` here; D1 keeps it `converted`, the order's own status says the rest. Idempotent.
- */
-export async function reverseSale(core: SessionCore, input: { holdId: string; orderId: string }) {
-  const hold = core.store.hold(input.holdId);
-  if (!hold || hold.order_id !== input.orderId) throw new LiveError('not_found', 'No hold became that order');
-  if (hold.status !== 'converted') return;
-  core.store.run("update holds set status = 'reversed' where id = ?", hold.id);
-  await core.refreshStock([hold.product_id]);
-}

@@ -23,17 +23,15 @@ export async function startSession(core: SessionCore, now = Date.now()) {
 
 export function computeSummary(core: SessionCore): LiveSummaryWire {
   const session = core.current();
-  const sales = core.store.one<{ units: number | null; revenue: number | null }>(
-    "select sum(quantity) as units, sum(quantity * unit_price) as revenue from holds where status = 'converted'",
-  );
+  const sales = core.store.salesTotals();
   return {
     peakViewers: session.peak_viewers,
-    unitsSold: sales?.units ?? 0,
-    revenue: { amount: sales?.revenue ?? 0, currency: session.currency },
+    unitsSold: sales.units,
+    revenue: { amount: sales.revenue, currency: session.currency },
   };
 }
 
-/** Writes the summary to D1 (at the end, and again when a hold from the show becomes an order later). */
+/** Writes the summary to D1 (at the end, and again when a sale of the show is made or reversed later). */
 export async function storeSummary(core: SessionCore) {
   const summary = computeSummary(core);
   core.store.run('update session set summary = ?', JSON.stringify(summary));

@@ -31,7 +31,23 @@ const orderId = z.string().regex(idPattern('order'));
 
 export const ConvertHoldInput = z.object({ holdId, userId, orderId });
 
-export const SaleReversedInput = z.object({ holdId, orderId });
+/** The hold the order came from, if it did; otherwise the order named the show (see SaleAttributedInput). */
+export const SaleReversedInput = z.object({ holdId: holdId.optional(), orderId });
+
+export const SaleAttributedInput = z.object({
+  orderId,
+  lines: z
+    .array(
+      z.object({
+        productId,
+        variantId,
+        quantity: z.number().int().min(1).max(1_000_000),
+        unitPrice: money.shape.amount,
+        currency: money.shape.currency,
+      }),
+    )
+    .max(500),
+});
 
 export const ProductUpdateInput = z.object({
   actor: Actor,

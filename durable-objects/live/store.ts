@@ -17,6 +17,17 @@ create index if not exists chat_posts_user on chat_posts (user_id, at);
 create index if not exists chat_posts_at on chat_posts (at);
 `;
 
+/**
+ * Order lines attributed to this show by orders that name it without coming from one of its holds (a viewer
+ * bought a shown product from the catalog during the show). `reversed` once the order was cancelled, expired
+ * or refunded. Its own statement for the same reason as CHAT_POSTS.
+ */
+const ATTRIBUTED_SALES = `
+create table if not exists attributed_sales (
+  order_id text not null, variant_id text not null, product_id text not null, quantity integer not null,
+  unit_price integer not null, reversed integer not null default 0, primary key (order_id, variant_id));
+`;
+
 const SCHEMA = `
 create table if not exists session (
   id text primary key, creator_id text not null, title text not null, status text not null, currency text not null,
@@ -43,7 +54,7 @@ create table if not exists tickets (
   ticket text primary key, user_id text not null, display_name text not null, host integer not null,
   expires_at integer not null);
 create table if not exists mutes (user_id text primary key, until integer not null);
-${CHAT_POSTS}`;
+${CHAT_POSTS}${ATTRIBUTED_SALES}`;
 
 export interface SessionRow {
   id: string;
@@ -118,7 +129,7 @@ export class LiveStore {
 
   constructor(private readonly sql: SqlStorage) {
     this.ready = sql.exec("select 1 from sqlite_master where type = 'table' and name = 'session'").toArray().length > 0;
-    if (this.ready) sql.exec(CHAT_POSTS);
+    if (this.ready) sql.exec(CHAT_POSTS + ATTRIBUTED_SALES);
   }
 
   ensureSchema() {
@@ -161,15 +172,28 @@ export class LiveStore {
     return this.one<VariantRow>('select * from variants where id = ?', variantId);
   }
 
-  /** Units held (active) and sold (converted into an order that still stands) through this session, per variant. */
-  holdTotals(variantId: string): { held: number; sold: number } {
+  /**
+   * Units held (active holds) and sold through this show, per variant: sold counts holds converted into an
+   * order and lines of orders that named the show, while those orders stand.
+   */
+  variantTotals(variantId: string): { held: number; sold: number } {
     const row = this.one<{ held: number | null; sold: number | null }>(
-      `select sum(case when status = 'active' then quantity end) as held,
-              sum(case when status = 'converted' then quantity end) as sold
-       from holds where variant_id = ?`,
+      `select (select sum(quantity) from holds where variant_id = ?1 and status = 'active') as held,
+              (select coalesce(sum(quantity), 0) from holds where variant_id = ?1 and status = 'converted') +
+              (select coalesce(sum(quantity), 0) from attributed_sales where variant_id = ?1 and reversed = 0) as sold`,
       variantId,
     );
     return { held: row?.held ?? 0, sold: row?.sold ?? 0 };
+  }
+
+  /** Units and revenue of every sale that stands (the summary's figures). */
+  salesTotals(): { units: number; revenue: number } {
+    const row = this.one<{ units: number | null; revenue: number | null }>(
+      `select sum(quantity) as units, sum(quantity * unit_price) as revenue from (
+         select quantity, unit_price from holds where status = 'converted'
+         union all select quantity, unit_price from attributed_sales where reversed = 0)`,
+    );
+    return { units: row?.units ?? 0, revenue: row?.revenue ?? 0 };
   }
 
   hold(holdId: string): HoldRow | undefined {

@@ -37,7 +37,9 @@ export type DomainEvent =
       type: 'order.created' | 'order.paid' | 'order.cancelled' | 'order.refunded';
       orderId: string;
       userId: string | null;
-      /** Set when the order was placed from a live-session hold (its show counts the units as sold). */
+      /** The live session the order is attributed to: its show counts the shown lines as sold while the order stands. */
+      liveSessionId?: string;
+      /** Set when the order was placed from a live-session hold (the show counts the hold's units). */
       fromHold?: { holdId: string; sessionId: string };
     }
   /** A product's social aggregates (rating, review count, likes) changed: cached cards should refresh. */

@@ -3,12 +3,12 @@
  * that show those products re-read D1 and tell their viewers. One indexed query when no session shows them.
  * The session that made the change itself (`liveSessionId`) already told its viewers and is skipped.
  * A deleted product is re-read like any change: its sessions find no variants left and take it off the show.
- * An order placed from a hold that is cancelled, expires or is refunded is no longer a sale of its show.
+ * An order attributed to a show (from one of its holds, or naming it) is the show's sale while it stands.
  */
 import { and, eq, ne } from 'drizzle-orm';
 import { inList } from '../db/bounded';
 import { createDb, type Db } from '../db/client';
-import { liveSessionProducts, liveSessions } from '../db/schema';
+import { liveSessionProducts, liveSessions, orderItems, orders } from '../db/schema';
 import { log } from '../lib/logger';
 import type { DomainEvent, EventContext } from './domain-events';
 import { liveStub } from './live-sessions';
@@ -30,22 +30,49 @@ export function sessionsShowing(db: Db, productIds: string[]) {
     .where(and(inList(liveSessionProducts.productId, productIds), ne(liveSessions.status, 'ended')));
 }
 
-/** The hold's show stops counting the order's units as sold (and rewrites its summary if it has ended). */
-async function reverseSale(event: DomainEvent, ctx: EventContext) {
-  if (event.type !== 'order.cancelled' && event.type !== 'order.refunded') return;
-  if (!event.fromHold) return;
-  const { holdId, sessionId } = event.fromHold;
+/** The order lines a show may count as its sales (the session object keeps those of products it shows). */
+async function orderLines(db: Db, orderId: string) {
+  return db
+    .select({
+      productId: orderItems.productId,
+      variantId: orderItems.variantId,
+      quantity: orderItems.quantity,
+      unitPrice: orderItems.unitPrice,
+      currency: orders.currency,
+    })
+    .from(orderItems)
+    .innerJoin(orders, eq(orders.id, orderItems.orderId))
+    .where(eq(orderItems.orderId, orderId));
+}
+
+/**
+ * Keeps a show's `sold` and summary in step with the orders attributed to it. An order from a hold was
+ * counted when the hold converted; any other order naming the show is counted here. A cancelled, expired or
+ * refunded one is taken out again.
+ */
+async function followSale(event: DomainEvent, ctx: EventContext) {
+  if (event.type !== 'order.created' && event.type !== 'order.cancelled' && event.type !== 'order.refunded') return;
+  const sessionId = event.fromHold?.sessionId ?? event.liveSessionId;
+  // A hold's units were counted when it converted, in the same call that made the order.
+  if (!sessionId || (event.type === 'order.created' && event.fromHold)) return;
   try {
-    const result = await liveStub(ctx.env, sessionId).saleReversed({ holdId, orderId: event.orderId });
-    if (!result.ok) log('warn', 'live_sale_reversal_failed', { requestId: ctx.requestId, sessionId, ...result.error });
+    const stub = liveStub(ctx.env, sessionId);
+    const result =
+      event.type === 'order.created'
+        ? await stub.saleAttributed({
+            orderId: event.orderId,
+            lines: await orderLines(createDb(ctx.env.DB), event.orderId),
+          })
+        : await stub.saleReversed({ holdId: event.fromHold?.holdId, orderId: event.orderId });
+    if (!result.ok) log('warn', 'live_sale_sync_failed', { requestId: ctx.requestId, sessionId, ...result.error });
   } catch (error) {
-    // The cancel or refund itself stands; only the show's figures lag.
-    log('error', 'live_sale_reversal_failed', { requestId: ctx.requestId, sessionId, error: String(error) });
+    // The order, cancel or refund itself stands; only the show's figures lag.
+    log('error', 'live_sale_sync_failed', { requestId: ctx.requestId, sessionId, error: String(error) });
   }
 }
 
 export async function notifyLiveSessions(event: DomainEvent, ctx: EventContext) {
-  await reverseSale(event, ctx);
+  await followSale(event, ctx);
   const productIds = changedProducts(event);
   if (productIds.length === 0) return;
   const from = 'liveSessionId' in event ? event.liveSessionId : undefined;

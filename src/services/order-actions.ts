@@ -8,7 +8,7 @@ import { type OrderRow, orders } from '../db/schema';
 import { ApiError } from '../lib/errors';
 import { type EventContext, emitDomainEvent } from './domain-events';
 import { type Transition, type TransitionOptions, transitionOrder, transitions } from './order-transitions';
-import { findOrder } from './orders';
+import { findOrder, showOf } from './orders';
 import { cancelOpenIntents } from './payments/cancel-intents';
 import type { CancelReason } from './payments/provider';
 
@@ -37,9 +37,7 @@ async function apply(
   const result = await transitionOrder(db, orderId, t, options);
   if (!result) return null;
   const { order, productIds } = result;
-  const fromHold =
-    order.holdId && order.liveSessionId ? { holdId: order.holdId, sessionId: order.liveSessionId } : undefined;
-  const about = { orderId, userId: order.userId, fromHold };
+  const about = { orderId, userId: order.userId, ...showOf(order) };
   if (t.to === 'cancelled') await emitDomainEvent({ type: 'order.cancelled', ...about }, ctx);
   if (t.to === 'paid') await emitDomainEvent({ type: 'order.paid', ...about }, ctx);
   if (t.to === 'refunded') await emitDomainEvent({ type: 'order.refunded', ...about }, ctx);

@@ -68,6 +68,13 @@ async function knownAttribution(db: Db, input: Pick<NewOrder, 'liveSessionId' | 
   return { liveSessionId: session[0]?.id ?? null, shareCode: share[0]?.code ?? null };
 }
 
+/** The live show an order's events name: the session it is attributed to, and the hold it came from if any. */
+export function showOf(order: Pick<OrderRow, 'liveSessionId' | 'holdId'>) {
+  const liveSessionId = order.liveSessionId ?? undefined;
+  const fromHold = order.holdId && liveSessionId ? { holdId: order.holdId, sessionId: liveSessionId } : undefined;
+  return { liveSessionId, fromHold };
+}
+
 export async function placeOrder(
   db: Db,
   input: NewOrder,
@@ -110,7 +117,7 @@ export async function placeOrder(
     }
     throw error;
   }
-  await emitDomainEvent({ type: 'order.created', orderId: id, userId: input.userId }, ctx);
+  await emitDomainEvent({ type: 'order.created', orderId: id, userId: input.userId, ...showOf(order) }, ctx);
   if (input.reserve) await emitDomainEvent({ type: 'stock.changed', productIds, reason: 'order.created' }, ctx);
   return { order: { ...order, cancelReason: null, transitionToken: null, paidAt: null }, items };
 }

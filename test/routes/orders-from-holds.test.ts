@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { newId } from '../../src/lib/ids';
 import { liveStub } from '../../src/services/live-sessions';
 import { runScheduledMaintenance } from '../../src/services/maintenance';
+import { insertProduct } from '../helpers/catalog';
 import { call, expectProblem } from '../helpers/http';
 import { connect, liveShow, type Viewer, waitFor } from '../helpers/live';
 import { eventually, expectStockConsistent, order, pay, stockOf } from '../helpers/orders';
@@ -144,6 +145,54 @@ describe("a show's sold units and summary follow what became of its orders", () 
 
     const ended = await call('POST', `/v1/live-sessions/${show.id}/end`, { token: show.host.token });
     expect(ended.json.summary).toMatchObject({ unitsSold: 0, revenue: { amount: 0, currency: 'USD' } });
+  });
+
+  it('an order that names the show (not from a hold) counts its shown lines as sold, until it is cancelled', async () => {
+    const show = await liveShow({ variants: [{ price: 1000, stock: 10 }] });
+    const elsewhere = await insertProduct({ creatorId: show.host.id, title: 'Not in the show' });
+    const buyer = await signUp();
+    const socket = await connect(show.id);
+    await socket.next('snapshot');
+    const items = [
+      { productId: show.product.id, quantity: 3 },
+      { productId: elsewhere.id, quantity: 1 },
+    ];
+    const placed = await order(buyer.token, { items, liveSessionId: show.id });
+    expect(placed.status).toBe(201);
+    await waitFor(async () => lastStock(socket)?.sold === 3, 'the sale counted in sold');
+    expect(lastStock(socket)).toMatchObject({ available: 7, held: 0, sold: 3 });
+
+    // The same items without the show's id are the catalog's sale, not the show's.
+    expect((await order(buyer.token, { items })).status).toBe(201);
+    await waitFor(async () => lastStock(socket)?.available === 4, 'the catalog sale seen');
+    expect(lastStock(socket)).toMatchObject({ sold: 3 });
+
+    const cancelled = await call('POST', `/v1/orders/${placed.json.id}/cancel`, { token: buyer.token });
+    expect(cancelled.json.status).toBe('cancelled');
+    await waitFor(async () => lastStock(socket)?.available === 7, 'the units back on sale');
+    expect(lastStock(socket)).toMatchObject({ sold: 0 });
+
+    const kept = await order(buyer.token, {
+      items: [{ productId: show.product.id, quantity: 2 }],
+      liveSessionId: show.id,
+    });
+    expect(kept.status).toBe(201);
+    const ended = await call('POST', `/v1/live-sessions/${show.id}/end`, { token: show.host.token });
+    expect(ended.json.summary).toMatchObject({ unitsSold: 2, revenue: { amount: 2000, currency: 'USD' } });
+    // Cancelled after the show: the stored summary follows.
+    await call('POST', `/v1/orders/${kept.json.id}/cancel`, { token: buyer.token });
+    const stored = await call('GET', `/v1/live-sessions/${show.id}`);
+    expect(stored.json.session.summary).toMatchObject({ unitsSold: 0, revenue: { amount: 0 } });
+  });
+
+  it('an order naming a show that has not started is not its sale', async () => {
+    const show = await liveShow({ variants: [{ price: 1000, stock: 10 }], start: false });
+    const buyer = await signUp();
+    const items = [{ productId: show.product.id, quantity: 2 }];
+    expect((await order(buyer.token, { items, liveSessionId: show.id })).status).toBe(201);
+    await call('POST', `/v1/live-sessions/${show.id}/start`, { token: show.host.token });
+    const ended = await call('POST', `/v1/live-sessions/${show.id}/end`, { token: show.host.token });
+    expect(ended.json.summary).toMatchObject({ unitsSold: 0 });
   });
 
   it('an order that expires unpaid or is refunded after the show leaves the stored summary', async () => {
