@@ -189,6 +189,11 @@ export async function startFlashSale(core: SessionCore, input: FlashSaleInput) {
   const targets = targetVariants(core, input.productId);
   checkCurrency(core, input.price.currency);
   if (input.endsAt <= Date.now()) throw new LiveError('validation_failed', 'endsAt must be in the future');
+  // One sale price replaces every variant's: it must lower each of them, or the "sale" raises someone's price.
+  const lowest = Math.min(...targets.map((v) => v.price));
+  if (input.price.amount >= lowest) {
+    throw new LiveError('validation_failed', `price must be below the product's lowest current price (${lowest})`);
+  }
   if (core.store.flashSale(input.productId)) {
     throw new LiveError('conflict', 'A flash sale is already running for this product');
   }

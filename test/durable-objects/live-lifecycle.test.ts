@@ -109,10 +109,10 @@ describe('flash sales', () => {
       .bind(Date.now() - 120_000, secondId)
       .run();
     await runInDurableObject(liveStub(env, secondId), (_, state) => state.storage.sql.exec('delete from flash_sales'));
-    expect((await startSale(first.id, 700)).status).toBe(201);
+    expect((await startSale(first.id, 200)).status).toBe(201);
   });
 
-  it('rejects past endsAt, products outside the show and sessions not live', async () => {
+  it('rejects past endsAt, prices that do not lower every variant, products outside the show and sessions not live', async () => {
     const show = await liveShow();
     const path = `/v1/live-sessions/${show.id}/flash-sales`;
     const price = { amount: 100, currency: 'USD' };
@@ -126,6 +126,24 @@ describe('flash sales', () => {
       await call('POST', path, { token, body: { productId: show.product.id, price: 5, endsAt: soon } }),
       400,
     );
+    // A flash sale lowers prices: not to the current price of any variant, never above it.
+    const twoPrices = await liveShow({
+      variants: [
+        { price: 1000, stock: 5 },
+        { price: 1200, stock: 5 },
+      ],
+    });
+    for (const amount of [1000, 1100, 5000]) {
+      const refused = await call('POST', `/v1/live-sessions/${twoPrices.id}/flash-sales`, {
+        token: twoPrices.host.token,
+        body: { productId: twoPrices.product.id, price: { amount, currency: 'USD' }, endsAt: soon },
+      });
+      expect(expectProblem(refused, 400).detail).toMatch(/below/);
+    }
+    const stored = await env.DB.prepare('select price from variants where product_id = ? order by position')
+      .bind(twoPrices.product.id)
+      .all();
+    expect(stored.results).toEqual([{ price: 1000 }, { price: 1200 }]);
     const scheduled = await liveShow({ start: false });
     expectProblem(
       await call('POST', `/v1/live-sessions/${scheduled.id}/flash-sales`, {
