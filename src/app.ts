@@ -10,6 +10,7 @@ import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { timing } from 'hono/timing';
 import { admission } from './lib/admission';
+import { allowedMethods } from './lib/allowed-methods';
 import type { AppEnv } from './lib/context';
 import { ApiError, problemResponse } from './lib/errors';
 import { allowedOrigin, apiContentSecurity, jsonGuard, SECURE_HEADERS } from './lib/hardening';
@@ -118,9 +119,17 @@ export function createApp() {
     Scalar({ url: '/openapi.json', cdn: '/docs/scalar.js', pageTitle: 'Showroom API', withDefaultFonts: false }),
   );
 
-  app.notFound((c) =>
-    problemResponse(new ApiError('not_found', `No route for ${c.req.method} ${c.req.path}`), c.get('requestId')),
-  );
+  const allowedOn = allowedMethods(app.routes);
+  app.notFound((c) => {
+    const allowed = allowedOn(c.req.path);
+    const error =
+      allowed.length > 0
+        ? new ApiError('method_not_allowed', `${c.req.method} is not allowed on ${c.req.path}`, {
+            headers: { Allow: allowed.join(', ') },
+          })
+        : new ApiError('not_found', `No route for ${c.req.method} ${c.req.path}`);
+    return problemResponse(error, c.get('requestId'));
+  });
   app.onError((error, c) => {
     const requestId = c.get('requestId');
     if (error instanceof ApiError) return problemResponse(error, requestId);

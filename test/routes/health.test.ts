@@ -39,9 +39,16 @@ describe('conventions', () => {
     expect(notModified.headers.get('content-type')).toBeNull();
   });
 
-  it('answers unknown routes and oversized bodies with problem+json', async () => {
+  it('answers unknown routes, wrong methods and oversized bodies with problem+json', async () => {
     const missing = expectProblem(await call('GET', '/v1/nowhere'), 404);
     expect(missing.requestId).toBeTypeOf('string');
+    // A path that exists, with a method it does not take: 405 naming the methods it does.
+    const wrongMethod = await call('PUT', '/v1/products/prd_01m8dp0n3mx5zz981hkr65k339', { body: {} });
+    expect(expectProblem(wrongMethod, 405).code).toBe('method_not_allowed');
+    expect(wrongMethod.headers.get('allow')).toBe('GET, HEAD, PATCH, DELETE, OPTIONS');
+    const listOnly = await call('DELETE', '/v1/categories');
+    expectProblem(listOnly, 405);
+    expect(listOnly.headers.get('allow')).toBe('GET, HEAD, OPTIONS');
     const huge = 'x'.repeat(70_000);
     expectProblem(
       await call('POST', '/v1/auth/register', { body: { email: 'a@b.co', password: huge, displayName: 'x' } }),
