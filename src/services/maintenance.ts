@@ -3,6 +3,7 @@
  * - live-hold conversions whose order was never written are completed (order-from-hold.ts);
  * - unpaid orders past their payment window are cancelled and their units released;
  * - payments no order needs that their webhook did not refund are refunded (payments/unneeded.ts);
+ * - paid orders the purchase read model missed are recorded (social-subscriber.ts);
  * - idempotency keys past their retention are deleted.
  * All are safe to run by hand or twice.
  */
@@ -12,6 +13,7 @@ import { log } from '../lib/logger';
 import { expireDueOrders } from './order-actions';
 import { completeStrandedConversions } from './order-from-hold';
 import { sweepUnneededPayments } from './payments/unneeded';
+import { recordMissedPurchases } from './social-subscriber';
 
 export async function runScheduledMaintenance(env: Env, now = Date.now()) {
   const requestId = `cron-${now}`;
@@ -19,7 +21,9 @@ export async function runScheduledMaintenance(env: Env, now = Date.now()) {
   const completedConversions = await completeStrandedConversions(db, { env, requestId }, now);
   const expiredOrders = await expireDueOrders(db, { env, requestId }, now);
   const refundedPayments = await sweepUnneededPayments(db, env, { env, requestId }, now);
+  const recordedPurchases = await recordMissedPurchases({ env, requestId }, now);
   const purgedKeys = await purgeExpiredIdempotencyKeys(env, now);
-  log('info', 'maintenance', { requestId, completedConversions, expiredOrders, refundedPayments, purgedKeys });
-  return { completedConversions, expiredOrders, refundedPayments, purgedKeys };
+  const done = { completedConversions, expiredOrders, refundedPayments, recordedPurchases, purgedKeys };
+  log('info', 'maintenance', { requestId, ...done });
+  return done;
 }

@@ -3,7 +3,7 @@
  * attribution are computed from. Kept from `order.paid` (rows written) and cancellation/refund (rows
  * removed) domain events, so every figure reflects standing paid orders only.
  */
-import { eq } from 'drizzle-orm';
+import { and, eq, notExists, sql } from 'drizzle-orm';
 import { insertChunks } from '../db/bounded';
 import type { Db } from '../db/client';
 import { products, purchases, shareAttributions } from '../db/schema';
@@ -20,7 +20,11 @@ export interface PaidOrder {
   items: { productId: string; quantity: number; amount: number }[];
 }
 
-/** Records a paid order once (a redelivered event changes nothing) and credits its share (share-attribution.ts). */
+/**
+ * Records a paid order once and credits its share (share-attribution.ts), in one batch: a failure leaves
+ * nothing behind, so the redelivered event does all of it. Each product's trending bump runs before its
+ * purchase row is written and only while that row is missing, so a redelivery after success changes nothing.
+ */
 export async function recordPaidOrder(db: Db, order: PaidOrder): Promise<void> {
   // Several lines of one product (different variants) become one row per product.
   const byProduct = new Map<string, { quantity: number; amount: number }>();
@@ -37,12 +41,12 @@ export async function recordPaidOrder(db: Db, order: PaidOrder): Promise<void> {
     currency: order.currency,
     paidAt: order.paidAt,
   }));
-  const inserts = insertChunks(purchases, rows).map((chunk) =>
-    db.insert(purchases).values(chunk).onConflictDoNothing().returning({ id: purchases.productId }),
-  );
-  // Recorded once: a redelivered `order.paid` (or an order with no lines) inserts nothing and stops here.
-  if ((await batchAll(db, inserts)).flat().length === 0) return;
   const attribution = await attributionOf(db, { ...order, lines: rows });
+  const recorded = (productId: string) =>
+    db
+      .select({ one: sql`1` })
+      .from(purchases)
+      .where(and(eq(purchases.orderId, order.orderId), eq(purchases.productId, productId)));
   await batchAll(db, [
     ...rows.map((row) =>
       db
@@ -50,9 +54,10 @@ export async function recordPaidOrder(db: Db, order: PaidOrder): Promise<void> {
         .set({
           trendingScore: bumpTrending(products.trendingScore, trendingWeights.purchase * row.quantity, order.paidAt),
         })
-        .where(eq(products.id, row.productId)),
+        .where(and(eq(products.id, row.productId), notExists(recorded(row.productId)))),
     ),
     ...(attribution ? [db.insert(shareAttributions).values(attribution).onConflictDoNothing()] : []),
+    ...insertChunks(purchases, rows).map((chunk) => db.insert(purchases).values(chunk).onConflictDoNothing()),
   ]);
 }
 

@@ -32,6 +32,8 @@ export const orders = sqliteTable(
   (t) => [
     index('orders_user_newest_idx').on(t.userId, t.createdAt, t.id),
     index('orders_status_expiry_idx').on(t.status, t.expiresAt),
+    /** The cron's look for recently paid orders the purchase read model missed (purchases.ts). */
+    index('orders_paid_idx').on(t.paidAt),
     uniqueIndex('orders_hold_unique').on(t.holdId),
   ],
 );
