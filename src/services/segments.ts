@@ -83,9 +83,11 @@ export async function segmentMembers(db: Db, id: string, query: { limit: number;
 
 export async function isMember(db: Db, id: string, userId: string) {
   const row = await findSegment(db, id);
-  const [hit] = await db
-    .select({ id: users.id })
+  const [user] = await db
+    // NULL (e.g. "lapsed" for someone who never bought) is not a match.
+    .select({ member: sql<number>`(${matches(row.rules, Date.now())}) is true` })
     .from(users)
-    .where(and(eq(users.id, userId), matches(row.rules, Date.now())));
-  return { segmentId: id, userId, member: !!hit };
+    .where(eq(users.id, userId));
+  if (!user) throw new ApiError('not_found', 'User not found');
+  return { segmentId: id, userId, member: user.member === 1 };
 }

@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import { newId } from '../../src/lib/ids';
 import { insertProduct } from '../helpers/catalog';
 import { call, expectProblem } from '../helpers/http';
 import { insertPaidOrder } from '../helpers/social';
@@ -46,6 +47,11 @@ describe('/v1/admin/segments', () => {
     expect(await member(segments.lapsed, lapsed.id)).toBe(true);
     expect(await member(segments.lapsed, whale.id)).toBe(false);
     expect(await member(segments.lapsed, fresh.id)).toBe(false);
+    // A user who does not exist (or was erased) is not "not a member": there is no such user.
+    const unknown = await call('GET', `/v1/admin/segments/${segments.new.json.id}/members/${newId('user')}`, {
+      token: admin.token,
+    });
+    expect(expectProblem(unknown, 404).detail).toMatch(/user/i);
     const both = await define(admin.token, [
       { kind: 'lapsed', inactiveDays: 90 },
       { kind: 'big_spender', minSpend: { amount: 1, currency: 'USD' } },
