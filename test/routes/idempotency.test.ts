@@ -90,6 +90,29 @@ describe('Idempotency-Key', () => {
     expect((await order(buyer.token, body, key)).status).toBe(201);
   });
 
+  it('does not store a 405 (wrong method: nothing ran), so the corrected request with the key runs', async () => {
+    const author = await signUp();
+    const key = crypto.randomUUID();
+    const body = { text: 'sent to the wrong path first' };
+    const wrong = await call('POST', '/v1/categories', {
+      token: author.token,
+      body,
+      headers: { 'idempotency-key': key },
+    });
+    expectProblem(wrong, 405);
+    // A retry is not a replay: a replay would lose the Allow header a 405 must carry.
+    const again = await call('POST', '/v1/categories', {
+      token: author.token,
+      body,
+      headers: { 'idempotency-key': key },
+    });
+    expect(expectProblem(again, 405).code).toBe('method_not_allowed');
+    expect(again.headers.get('allow')).toBe('GET, HEAD, OPTIONS');
+    expect(again.headers.get('idempotent-replayed')).toBeNull();
+    const fixed = await call('POST', '/v1/posts', { token: author.token, body, headers: { 'idempotency-key': key } });
+    expect(fixed.status).toBe(201);
+  });
+
   it('stores a 409 for stock as the outcome of that key', async () => {
     const { buyer, product } = await setup(1);
     const key = crypto.randomUUID();
