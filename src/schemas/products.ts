@@ -161,6 +161,11 @@ export const ProductCreate = z
   })
   .openapi('ProductCreate');
 
+/** Equal for equal option sets, whatever the order of their keys. */
+export function optionsKey(options: Record<string, string>): string {
+  return JSON.stringify(Object.entries(options).sort(([a], [b]) => a.localeCompare(b)));
+}
+
 /** Variants a buyer could not tell apart (the same options) or a SKU given twice, as issues on their path. */
 function repeatedVariants(variants: { sku?: string | null; options?: Record<string, string> }[]) {
   const issues: { path: (string | number)[]; message: string }[] = [];
@@ -168,7 +173,7 @@ function repeatedVariants(variants: { sku?: string | null; options?: Record<stri
   const skus = new Set<string>();
   variants.forEach((v, i) => {
     if (v.options) {
-      const key = JSON.stringify(Object.entries(v.options).sort(([a], [b]) => a.localeCompare(b)));
+      const key = optionsKey(v.options);
       if (options.has(key))
         issues.push({ path: ['variants', i, 'options'], message: 'another variant has these options' });
       options.add(key);

@@ -12,7 +12,7 @@ import { assertOwner } from '../lib/auth';
 import type { AuthContext } from '../lib/context';
 import { ApiError } from '../lib/errors';
 import { newId } from '../lib/ids';
-import type { ProductCreate, ProductPatch } from '../schemas/products';
+import { optionsKey, type ProductCreate, type ProductPatch } from '../schemas/products';
 import { type EventContext, emitDomainEvent } from './domain-events';
 import { isStockShortage, refreshProductStatement } from './inventory';
 import { sessionsShowing } from './live-subscriber';
@@ -72,6 +72,43 @@ export async function createProduct(db: Db, creatorId: string, input: ProductCre
   return id;
 }
 
+type VariantPatch = NonNullable<ProductPatch['variants']>[number];
+
+/**
+ * After a patch, no two variants may share their options or SKU, as on create: a buyer could not tell them
+ * apart. Checked on the resulting set (so swapping two variants' options in one request is fine), and a
+ * clash is reported on the patch entry that changed a variant's options or SKU, or added it.
+ */
+function assertDistinctVariants(
+  existing: { id: string; sku: string | null; options: Record<string, string> }[],
+  patches: VariantPatch[],
+) {
+  const result = new Map(existing.map((e) => [e.id, { sku: e.sku, options: e.options, at: -1 }]));
+  patches.forEach((v, i) => {
+    const before = v.id ? result.get(v.id) : undefined;
+    const changes = !before || v.options !== undefined || v.sku !== undefined;
+    result.set(v.id ?? `new:${i}`, {
+      sku: v.sku !== undefined ? v.sku : (before?.sku ?? null),
+      options: v.options ?? before?.options ?? {},
+      at: changes ? i : (before?.at ?? -1),
+    });
+  });
+  const seenOptions = new Set<string>();
+  const seenSkus = new Set<string>();
+  // Untouched variants first (at -1): they are never blamed, even if older data already repeats itself.
+  for (const v of [...result.values()].sort((a, b) => a.at - b.at)) {
+    const key = optionsKey(v.options);
+    if (v.at >= 0 && seenOptions.has(key)) {
+      throw invalid(`body.variants.${v.at}.options`, 'another variant has these options');
+    }
+    if (v.at >= 0 && v.sku && seenSkus.has(v.sku)) {
+      throw invalid(`body.variants.${v.at}.sku`, 'another variant has this SKU');
+    }
+    seenOptions.add(key);
+    if (v.sku) seenSkus.add(v.sku);
+  }
+}
+
 /** Loads a product for a write by its owner (or an admin); anyone else gets a 404. */
 async function ownedProduct(db: Db, auth: AuthContext, productId: string) {
   const product = await db
@@ -93,7 +130,11 @@ export async function updateProduct(
 ) {
   const product = await ownedProduct(db, auth, productId);
   if (patch.category !== undefined) await assertCategory(db, patch.category);
-  const existing = await db.select({ id: variants.id }).from(variants).where(eq(variants.productId, productId)).all();
+  const existing = await db
+    .select({ id: variants.id, sku: variants.sku, options: variants.options })
+    .from(variants)
+    .where(eq(variants.productId, productId))
+    .all();
   const variantPatches = [...(patch.variants ?? [])];
   if (patch.price !== undefined || patch.stock !== undefined) {
     if (existing.length !== 1) {
@@ -142,6 +183,7 @@ export async function updateProduct(
     };
     statements.push(db.insert(variants).values(row));
   });
+  assertDistinctVariants(existing, variantPatches);
   statements.push(refreshProductStatement(db, productId));
   try {
     await db.batch(statements as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]);

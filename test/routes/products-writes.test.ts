@@ -87,6 +87,31 @@ describe('PATCH /v1/products/{id}', () => {
     expect(ok.json.inStock).toBe(false);
   });
 
+  it('refuses variants a buyer could not tell apart (same options or SKU as another), as on create', async () => {
+    const creator = await signUp('creator');
+    const made = await createProductApi(creator.token, {
+      variants: [
+        { options: { size: 'S' }, stock: 1, sku: 'S-1' },
+        { options: { size: 'M' }, stock: 1 },
+      ],
+    });
+    const [s, m] = made.variants;
+    const patch = (variants: unknown[]) =>
+      call('PATCH', `/v1/products/${made.id}`, { token: creator.token, body: { variants } });
+    const added = expectProblem(await patch([{ options: { size: 'S' }, price: made.price, stock: 1 }]), 400);
+    expect(added.errors[0]).toMatchObject({ path: 'body.variants.0.options' });
+    expectProblem(await patch([{ id: m.id, options: { size: 'S' } }]), 400);
+    expect(expectProblem(await patch([{ id: m.id, sku: 'S-1' }]), 400).errors[0].path).toBe('body.variants.0.sku');
+    // Swapping two variants' options in one request leaves them distinct.
+    const swapped = await patch([
+      { id: s.id, options: { size: 'M' } },
+      { id: m.id, options: { size: 'S' } },
+    ]);
+    expect(swapped.status).toBe(200);
+    const card = await call('GET', `/v1/products/${made.id}`);
+    expect(card.json.variants).toHaveLength(2);
+  });
+
   it("hides someone else's product (404), lets admins through, needs a token", async () => {
     const owner = await signUp('creator');
     const other = await signUp('creator');
