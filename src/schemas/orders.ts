@@ -115,6 +115,12 @@ export const CartPut = z
   .strict()
   .openapi('CartPut');
 
+/**
+ * `Money.nullable()` of a registered schema comes out of the OpenAPI generator as Money alone (in an allOf that
+ * no null satisfies), so generated clients would reject the nulls; a union with null is written as anyOf.
+ */
+const NullableMoney = z.union([Money, z.null()]);
+
 export const CartLine = z
   .object({
     productId: Id('product'),
@@ -122,8 +128,8 @@ export const CartLine = z
     quantity: z.number().int(),
     title: z.string().nullable(),
     options: z.record(z.string(), z.string()).nullable(),
-    unitPrice: Money.nullable().openapi({ description: 'The current price, looked up now' }),
-    lineTotal: Money.nullable(),
+    unitPrice: NullableMoney.openapi({ description: 'The current price, looked up now' }),
+    lineTotal: NullableMoney,
     available: z.number().int().openapi({ description: 'Units that can be bought right now' }),
     status: z.enum(['ok', 'insufficient_stock', 'out_of_stock', 'unavailable', 'choose_variant']),
   })
@@ -132,7 +138,7 @@ export const CartLine = z
 export const Cart = z
   .object({
     items: z.array(CartLine),
-    subtotal: Money.nullable().openapi({ description: 'Sum of the lines that can be ordered; null when empty' }),
+    subtotal: NullableMoney.openapi({ description: 'Sum of the lines that can be ordered; null when empty' }),
     warnings: z.array(z.object({ path: z.string(), code: z.string(), message: z.string() })),
     updatedAt: Timestamp.nullable(),
   })

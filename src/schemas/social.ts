@@ -32,7 +32,8 @@ export const Profile = z
     followerCount: z.number().int(),
     followingCount: z.number().int(),
     postCount: z.number().int(),
-    liveNow: LiveNow.nullable().openapi({ description: 'The live session this user is hosting now, if any' }),
+    // Not LiveNow.nullable(): the OpenAPI generator drops its null (see NullableMoney in orders.ts).
+    liveNow: z.union([LiveNow, z.null()]).openapi({ description: 'The live session this user is hosting now, if any' }),
     following: z.boolean().nullable().openapi({ description: 'Whether you follow them; null when signed out' }),
     createdAt: Timestamp,
   })

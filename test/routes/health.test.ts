@@ -56,6 +56,24 @@ describe('conventions', () => {
     );
   });
 
+  it('marks as nullable in the OpenAPI document the objects the server answers null', async () => {
+    const doc = (await call('GET', '/openapi.json')).json;
+    const schemas = doc.components.schemas;
+    // biome-ignore lint/suspicious/noExplicitAny: walks JSON Schema
+    const allowsNull = (s: any): boolean => {
+      if (s.$ref) return allowsNull(schemas[s.$ref.split('/').pop()]);
+      if (s.type === 'null' || (Array.isArray(s.type) && s.type.includes('null') && !s.allOf)) return true;
+      if (s.anyOf || s.oneOf) return (s.anyOf ?? s.oneOf).some(allowsNull);
+      return s.allOf ? s.allOf.every(allowsNull) : false;
+    };
+    // An empty cart, a line no longer on sale, a profile of someone not live: a generated client must accept null.
+    expect(allowsNull(schemas.Cart.properties.subtotal)).toBe(true);
+    expect(allowsNull(schemas.CartLine.properties.unitPrice)).toBe(true);
+    expect(allowsNull(schemas.CartLine.properties.lineTotal)).toBe(true);
+    expect(allowsNull(schemas.Profile.properties.liveNow)).toBe(true);
+    expect(allowsNull(schemas.Order.properties.total)).toBe(false);
+  });
+
   it('serves an OpenAPI 3.1 document and the docs page with a local script', async () => {
     const doc = await call('GET', '/openapi.json');
     expect(doc.json.openapi).toBe('3.1.0');
