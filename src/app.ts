@@ -121,6 +121,7 @@ export function createApp() {
 
   const allowedOn = allowedMethods(app.routes);
   app.notFound((c) => {
+    c.set('unrouted', true);
     const allowed = allowedOn(c.req.path);
     const error =
       allowed.length > 0

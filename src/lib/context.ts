@@ -14,5 +14,7 @@ export interface AppEnv {
     requestId: string;
     /** Set by the `admission` middleware (src/lib/admission.ts) when a valid access token was presented. */
     auth?: AuthContext;
+    /** Set by the app's notFound handler: no route ran (a 404 for an unknown path, or a 405). */
+    unrouted?: boolean;
   };
 }

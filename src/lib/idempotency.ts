@@ -7,8 +7,9 @@
  *   returns it with `Idempotent-Replayed: true`; the same key with another request is `422`;
  * - keys are kept for IDEMPOTENCY_KEY_TTL_SECONDS (default and minimum 7 days: longer than a phone's
  *   offline outbox holds a write); the cron handler deletes expired rows.
- * Responses where the request never really executed (400/401/403/405/413/415/429, 5xx) are not stored: the
- * claim is dropped so a corrected retry with the same key can run. POSTs without a key cost nothing here.
+ * Responses where the request never really executed (400/401/403/405/413/415/429, 5xx, a path no route has)
+ * are not stored: the claim is dropped so a corrected retry with the same key can run. POSTs without a key
+ * cost nothing here.
  * Credential-issuing routes (/v1/auth/*) ignore the key: see `neverStored`.
  */
 import { and, eq, sql } from 'drizzle-orm';
@@ -121,7 +122,7 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
     throw error;
   }
   const res = c.res;
-  if (res.status >= 500 || NOT_STORED.has(res.status)) {
+  if (res.status >= 500 || NOT_STORED.has(res.status) || c.get('unrouted')) {
     await db.delete(idempotencyKeys).where(where);
     return;
   }

@@ -113,6 +113,16 @@ describe('Idempotency-Key', () => {
     expect(fixed.status).toBe(201);
   });
 
+  it('does not store a 404 for a path no route has (a typo: nothing ran), so the corrected request runs', async () => {
+    const author = await signUp();
+    const key = crypto.randomUUID();
+    const body = { text: 'sent to a misspelt path first' };
+    const typo = await call('POST', '/v1/post', { token: author.token, body, headers: { 'idempotency-key': key } });
+    expectProblem(typo, 404);
+    const fixed = await call('POST', '/v1/posts', { token: author.token, body, headers: { 'idempotency-key': key } });
+    expect(fixed.status).toBe(201);
+  });
+
   it('stores a 409 for stock as the outcome of that key', async () => {
     const { buyer, product } = await setup(1);
     const key = crypto.randomUUID();
