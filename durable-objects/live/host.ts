@@ -10,7 +10,7 @@
  * its state as the next event, and the host gets the error. D1's read-back after the write corrects the
  * object the same way when anything else changed in between.
  */
-import { and, eq, lt, sql } from 'drizzle-orm';
+import { and, eq, gte, lt, ne, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import { d1ErrorMatches } from '../../src/db/errors';
 import { liveSessionProducts, variants } from '../../src/db/schema';
@@ -160,6 +160,29 @@ function withoutVariants(previous: string, variants: VariantRow[]): Record<strin
 const isFlashSaleElsewhere = (error: unknown) =>
   d1ErrorMatches(error, /UNIQUE constraint failed: live_session_products\.product_id/);
 
+const saleElsewhereError = () =>
+  new LiveError('conflict', 'This product is on a flash sale in another live session until it ends');
+
+/**
+ * Whether another session runs a sale of the product (its D1 mark is not stale). Asked only when the price
+ * is not below the current prices: those may be that sale's, and the host must hear that it runs (409), not
+ * that their price is too high (400). The mark in the write batch stays the authority.
+ */
+async function saleElsewhere(core: SessionCore, productId: string) {
+  const marks = await core.db
+    .select({ sessionId: liveSessionProducts.sessionId })
+    .from(liveSessionProducts)
+    .where(
+      and(
+        eq(liveSessionProducts.productId, productId),
+        ne(liveSessionProducts.sessionId, core.current().id),
+        gte(liveSessionProducts.flashSaleEndsAt, Date.now() - STALE_SALE_MARK_MS),
+      ),
+    )
+    .limit(1);
+  return marks.length > 0;
+}
+
 /** Publishes a flash sale's start or end. */
 export function announceSale(
   core: SessionCore,
@@ -189,13 +212,15 @@ export async function startFlashSale(core: SessionCore, input: FlashSaleInput) {
   const targets = targetVariants(core, input.productId);
   checkCurrency(core, input.price.currency);
   if (input.endsAt <= Date.now()) throw new LiveError('validation_failed', 'endsAt must be in the future');
+  // Before the price check: a running sale set the current prices, and the answer is that it runs (409).
+  if (core.store.flashSale(input.productId)) {
+    throw new LiveError('conflict', 'A flash sale is already running for this product');
+  }
   // One sale price replaces every variant's: it must lower each of them, or the "sale" raises someone's price.
   const lowest = Math.min(...targets.map((v) => v.price));
   if (input.price.amount >= lowest) {
+    if (await saleElsewhere(core, input.productId)) throw saleElsewhereError();
     throw new LiveError('validation_failed', `price must be below the product's lowest current price (${lowest})`);
-  }
-  if (core.store.flashSale(input.productId)) {
-    throw new LiveError('conflict', 'A flash sale is already running for this product');
   }
   const db = core.db;
   try {
@@ -217,9 +242,7 @@ export async function startFlashSale(core: SessionCore, input: FlashSaleInput) {
       refreshProductStatement(db, input.productId),
     ]);
   } catch (error) {
-    if (isFlashSaleElsewhere(error)) {
-      throw new LiveError('conflict', 'This product is on a flash sale in another live session until it ends');
-    }
+    if (isFlashSaleElsewhere(error)) throw saleElsewhereError();
     throw error;
   }
   const previous = Object.fromEntries(targets.map((v) => [v.id, v.price]));

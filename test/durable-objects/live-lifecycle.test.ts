@@ -95,6 +95,9 @@ describe('flash sales', () => {
       });
     expect((await startSale(first.id, 500)).status).toBe(201);
     expectProblem(await startSale(secondId, 300), 409);
+    // Above the running sale's price but below the product's own: still that the sale runs, not a price error.
+    expectProblem(await startSale(secondId, 700), 409);
+    expectProblem(await startSale(first.id, 700), 409);
     expect((await price(product.variantIds[0]))?.price).toBe(500);
 
     const stub = liveStub(env, first.id);
