@@ -265,6 +265,9 @@ describe('GET /v1/live-sessions/{id}/replay', () => {
     expect(second.json.data.map((e: { event: { seq: number } }) => e.event.seq)).toEqual([5, 6]);
     expect(second.json.nextCursor).toBeNull();
     expectProblem(await call('GET', `/v1/live-sessions/${show.id}/replay?cursor=bad`), 400);
+    // A filter the timeline does not have is refused, not ignored (an unfiltered page would pass for a filtered one).
+    const filtered = expectProblem(await call('GET', `/v1/live-sessions/${show.id}/replay?type=chat`), 400);
+    expect(filtered.detail).toMatch(/type/);
     expectProblem(await call('GET', '/v1/live-sessions/liv_01jd3v8m2k9q4x7n5b6c8d0e1f/replay'), 404);
   });
 });
