@@ -36,6 +36,8 @@ export const SaleReversedInput = z.object({ holdId: holdId.optional(), orderId }
 
 export const SaleAttributedInput = z.object({
   orderId,
+  /** When the order was placed (ms): one placed before the show started is not its sale. */
+  placedAt: z.number().int().min(0),
   lines: z
     .array(
       z.object({

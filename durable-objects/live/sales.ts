@@ -17,9 +17,13 @@ export interface AttributedLine {
 }
 
 /** Counts the order's lines of shown products as sold. Idempotent per order (a reversed one stays reversed). */
-export async function attributeSale(core: SessionCore, input: { orderId: string; lines: AttributedLine[] }) {
+export async function attributeSale(
+  core: SessionCore,
+  input: { orderId: string; placedAt: number; lines: AttributedLine[] },
+) {
   const session = core.current();
-  if (session.status === 'scheduled') return { counted: 0 };
+  // By when the order was placed, not when this call arrives: a start may come in between.
+  if (session.started_at === null || input.placedAt < session.started_at) return { counted: 0 };
   const lines = input.lines.filter((l) => core.store.product(l.productId) && l.currency === session.currency);
   for (const line of lines) {
     core.store.run(

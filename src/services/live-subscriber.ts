@@ -30,10 +30,14 @@ export function sessionsShowing(db: Db, productIds: string[]) {
     .where(and(inList(liveSessionProducts.productId, productIds), ne(liveSessions.status, 'ended')));
 }
 
-/** The order lines a show may count as its sales (the session object keeps those of products it shows). */
-async function orderLines(db: Db, orderId: string) {
-  return db
+/**
+ * The order as a show is told of it: when it was placed (the show counts it only if that was after its start)
+ * and the lines it may count as its sales (the session object keeps those of products it shows).
+ */
+async function placedOrder(db: Db, orderId: string) {
+  const rows = await db
     .select({
+      placedAt: orders.createdAt,
       productId: orderItems.productId,
       variantId: orderItems.variantId,
       quantity: orderItems.quantity,
@@ -43,6 +47,7 @@ async function orderLines(db: Db, orderId: string) {
     .from(orderItems)
     .innerJoin(orders, eq(orders.id, orderItems.orderId))
     .where(eq(orderItems.orderId, orderId));
+  return { orderId, placedAt: rows[0]?.placedAt ?? 0, lines: rows.map(({ placedAt: _, ...line }) => line) };
 }
 
 /**
@@ -59,10 +64,7 @@ async function followSale(event: DomainEvent, ctx: EventContext) {
     const stub = liveStub(ctx.env, sessionId);
     const result =
       event.type === 'order.created'
-        ? await stub.saleAttributed({
-            orderId: event.orderId,
-            lines: await orderLines(createDb(ctx.env.DB), event.orderId),
-          })
+        ? await stub.saleAttributed(await placedOrder(createDb(ctx.env.DB), event.orderId))
         : await stub.saleReversed({ holdId: event.fromHold?.holdId, orderId: event.orderId });
     if (!result.ok) log('warn', 'live_sale_sync_failed', { requestId: ctx.requestId, sessionId, ...result.error });
   } catch (error) {

@@ -2,6 +2,7 @@ import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { newId } from '../../src/lib/ids';
 import { liveStub } from '../../src/services/live-sessions';
+import { notifyLiveSessions } from '../../src/services/live-subscriber';
 import { runScheduledMaintenance } from '../../src/services/maintenance';
 import { insertProduct } from '../helpers/catalog';
 import { call, expectProblem } from '../helpers/http';
@@ -191,6 +192,25 @@ describe("a show's sold units and summary follow what became of its orders", () 
     const items = [{ productId: show.product.id, quantity: 2 }];
     expect((await order(buyer.token, { items, liveSessionId: show.id })).status).toBe(201);
     await call('POST', `/v1/live-sessions/${show.id}/start`, { token: show.host.token });
+    const ended = await call('POST', `/v1/live-sessions/${show.id}/end`, { token: show.host.token });
+    expect(ended.json.summary).toMatchObject({ unitsSold: 0 });
+  });
+
+  it('an order placed before the start is not its sale even when the show hears of it after starting', async () => {
+    const show = await liveShow({ variants: [{ price: 1000, stock: 10 }], start: false });
+    const buyer = await signUp();
+    const items = [{ productId: show.product.id, quantity: 2 }];
+    const placed = await order(buyer.token, { items, liveSessionId: show.id });
+    expect(placed.status).toBe(201);
+    await call('POST', `/v1/live-sessions/${show.id}/start`, { token: show.host.token });
+    // The start came between the order's insert and the call that tells the show (a slow subscriber).
+    const created = {
+      type: 'order.created',
+      orderId: placed.json.id,
+      userId: buyer.id,
+      liveSessionId: show.id,
+    } as const;
+    await notifyLiveSessions(created, { env });
     const ended = await call('POST', `/v1/live-sessions/${show.id}/end`, { token: show.host.token });
     expect(ended.json.summary).toMatchObject({ unitsSold: 0 });
   });
