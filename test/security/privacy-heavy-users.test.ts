@@ -54,5 +54,5 @@ describe('privacy for heavy users', () => {
       .first();
     expect(left).toEqual({ likes: 0, comments: 0 });
     expect((await call('GET', `/v1/posts/${posts[104]}`)).json).toMatchObject({ likes: 0, comments: 0 });
-  });
+  }, 30_000); // an erasure of 420 rows and its recounts: it passed 5 s once under load; speed is not what it checks
 });
