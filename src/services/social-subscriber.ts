@@ -28,6 +28,10 @@ export async function onOrderEvent(event: DomainEvent, ctx: EventContext): Promi
       paidAt: order.paidAt ?? Date.now(),
       items: items.map((i) => ({ productId: i.productId, quantity: i.quantity, amount: i.unitPrice * i.quantity })),
     });
+    // A refund or cancel may have committed since the order was read, its removal running before this record:
+    // read the status again, after writing, and take the record back if the order no longer stands.
+    const now = await db.select({ status: orders.status }).from(orders).where(eq(orders.id, order.id)).get();
+    if (now?.status !== 'paid' && now?.status !== 'fulfilled') await removeOrder(db, order.id);
   } else {
     await removeOrder(db, order.id);
   }

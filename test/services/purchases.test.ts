@@ -4,11 +4,12 @@ import { createDb } from '../../src/db/client';
 import { newId } from '../../src/lib/ids';
 import { runScheduledMaintenance } from '../../src/services/maintenance';
 import { type PaidOrder, recordPaidOrder } from '../../src/services/purchases';
+import { onOrderEvent } from '../../src/services/social-subscriber';
 import { insertProduct } from '../helpers/catalog';
 import { call } from '../helpers/http';
 import { eventually, order, pay } from '../helpers/orders';
 import { shareOf } from '../helpers/social';
-import { signUp } from '../helpers/users';
+import { signUp, signUpAdmin } from '../helpers/users';
 
 const trendingOf = async (productId: string) =>
   (await env.DB.prepare('select trending_score from products where id = ?')
@@ -84,5 +85,25 @@ describe('recording a paid order (the order.paid subscriber)', () => {
     expect(credited).toEqual({ amount: 3000 });
     expect(await trendingOf(product.id)).toBeGreaterThan(0);
     expect((await runScheduledMaintenance(env, Date.now() + 10 * 60_000)).recordedPurchases).toBe(0);
+  });
+
+  it('a paid event handled after its order was refunded leaves nothing counted', async () => {
+    const creator = await signUp('creator');
+    const buyer = await signUp();
+    const admin = await signUpAdmin();
+    const product = await insertProduct({ creatorId: creator.id, variants: [{ price: 1500, stock: 10 }] });
+    const placed = await order(buyer.token, { items: [{ productId: product.id, quantity: 1 }] });
+    await pay(buyer.token, placed.json.id, { testOutcome: 'succeeded' });
+    await eventually(
+      () => call('GET', `/v1/orders/${placed.json.id}`, { token: buyer.token }),
+      (res) => res.json.status === 'paid',
+    );
+    expect((await call('POST', `/v1/orders/${placed.json.id}/refund`, { token: admin.token })).status).toBe(200);
+    // The paid event's subscriber read the order before the refund and writes after it (the race, in order).
+    await onOrderEvent({ type: 'order.paid', orderId: placed.json.id, userId: buyer.id }, { env });
+    const rows = await env.DB.prepare('select count(*) as n from purchases where order_id = ?')
+      .bind(placed.json.id)
+      .first();
+    expect(rows).toEqual({ n: 0 });
   });
 });
