@@ -66,12 +66,18 @@ describe('conventions', () => {
       if (s.anyOf || s.oneOf) return (s.anyOf ?? s.oneOf).some(allowsNull);
       return s.allOf ? s.allOf.every(allowsNull) : false;
     };
-    // An empty cart, a line no longer on sale, a profile of someone not live: a generated client must accept null.
+    // An empty cart, a line no longer on sale, a profile of someone not live, a show not ended: a generated
+    // client must accept null.
     expect(allowsNull(schemas.Cart.properties.subtotal)).toBe(true);
     expect(allowsNull(schemas.CartLine.properties.unitPrice)).toBe(true);
     expect(allowsNull(schemas.CartLine.properties.lineTotal)).toBe(true);
     expect(allowsNull(schemas.Profile.properties.liveNow)).toBe(true);
+    expect(allowsNull(schemas.LiveSession.properties.summary)).toBe(true); // until the show ends
+    // ...and not where it never is: the generator once made the shared LiveSummary itself nullable.
     expect(allowsNull(schemas.Order.properties.total)).toBe(false);
+    expect(allowsNull(schemas.LiveEnded.properties.summary)).toBe(false);
+    const nullableComponents = Object.keys(schemas).filter((name) => allowsNull(schemas[name]));
+    expect(nullableComponents).toEqual([]);
   });
 
   it('serves an OpenAPI 3.1 document and the docs page with a local script', async () => {
