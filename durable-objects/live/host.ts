@@ -157,6 +157,9 @@ function withoutVariants(previous: string, variants: VariantRow[]): Record<strin
   return prices;
 }
 
+/** The longest a flash sale may run. */
+const MAX_FLASH_SALE_MS = 24 * 3600_000;
+
 const isFlashSaleElsewhere = (error: unknown) =>
   d1ErrorMatches(error, /UNIQUE constraint failed: live_session_products\.product_id/);
 
@@ -212,6 +215,10 @@ export async function startFlashSale(core: SessionCore, input: FlashSaleInput) {
   const targets = targetVariants(core, input.productId);
   checkCurrency(core, input.price.currency);
   if (input.endsAt <= Date.now()) throw new LiveError('validation_failed', 'endsAt must be in the future');
+  // A flash sale is short; one ending next year would be a price cut that nobody remembers to end.
+  if (input.endsAt > Date.now() + MAX_FLASH_SALE_MS) {
+    throw new LiveError('validation_failed', 'endsAt must be within 24 hours');
+  }
   // Before the price check: a running sale set the current prices, and the answer is that it runs (409).
   if (core.store.flashSale(input.productId)) {
     throw new LiveError('conflict', 'A flash sale is already running for this product');

@@ -123,6 +123,10 @@ describe('flash sales', () => {
     const past = new Date(Date.now() - 1000).toISOString();
     const token = show.host.token;
     expectProblem(await call('POST', path, { token, body: { productId: show.product.id, price, endsAt: past } }), 400);
+    // A flash sale is short: one ending in a year would be a permanent price cut.
+    const nextYear = new Date(Date.now() + 365 * 24 * 3600_000).toISOString();
+    const forever = await call('POST', path, { token, body: { productId: show.product.id, price, endsAt: nextYear } });
+    expect(expectProblem(forever, 400).detail).toMatch(/24 hours/);
     const other = await insertProduct({ creatorId: show.host.id });
     expectProblem(await call('POST', path, { token, body: { productId: other.id, price, endsAt: soon } }), 404);
     expectProblem(

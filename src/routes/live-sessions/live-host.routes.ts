@@ -61,7 +61,7 @@ export const flashSale = createRoute({
   method: 'post',
   path: '/v1/live-sessions/{id}/flash-sales',
   summary: 'Run a flash sale on a product until endsAt (ends by itself, server-side)',
-  description: `${hostDescription} The sale price (below every variant's current price) is the catalog price while it runs; the previous price comes back at endsAt.`,
+  description: `${hostDescription} The sale price (below every variant's current price) is the catalog price while it runs; the previous price comes back at endsAt (at most 24 hours ahead).`,
   request: { params: LiveSessionParams, body: jsonBody(FlashSaleCreate) },
   responses: { 201: jsonContent(FlashSale, 'The running sale'), ...problems(400, 401, 403, 404, 409) },
 });
