@@ -53,6 +53,11 @@ export class LiveClient {
   private retryInMs: number | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private lastHelloAt = 0;
+  private resyncTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The highest seq seen in this epoch, applied or not: below it, we are missing events. */
+  private highestSeen = 0;
+  /** An event of another epoch came: only a snapshot puts us right. */
+  private epochBehind = false;
 
   constructor(private readonly options: LiveClientOptions) {}
 
@@ -66,6 +71,7 @@ export class LiveClient {
   close() {
     this.setStatus('closed');
     if (this.timer) clearTimeout(this.timer);
+    if (this.resyncTimer) clearTimeout(this.resyncTimer);
     this.socket?.close(1000, 'client closed');
   }
 
@@ -140,6 +146,8 @@ export class LiveClient {
       this.state = message.session;
       this.epoch = message.epoch;
       this.seq = message.seq;
+      this.highestSeen = message.seq;
+      this.epochBehind = false;
       this.viewers = message.session.viewers;
       if (message.session.status === 'ended') this.setStatus('ended');
       this.changed();
@@ -157,8 +165,10 @@ export class LiveClient {
     if (event.epoch !== this.epoch) {
       // History was not kept: ask for a fresh snapshot (the server answers a foreign epoch with one).
       this.stats.newEpochs += 1;
+      this.epochBehind = true;
       return this.resync();
     }
+    this.highestSeen = Math.max(this.highestSeen, event.seq);
     if (event.seq <= this.seq) {
       this.stats.duplicates += 1;
       return;
@@ -173,11 +183,21 @@ export class LiveClient {
     this.changed();
   }
 
-  /** hello with our position: the server replays what we missed, or sends a snapshot. At most once a second. */
+  /**
+   * hello with our position: the server replays what we missed, or sends a snapshot. At most once a second (a
+   * replay in flight fills several gaps); a gap found sooner is asked about when the second is up, if the
+   * replay has not filled it by then, since no later event may come to reveal it again.
+   */
   private resync() {
-    const now = Date.now();
-    if (now - this.lastHelloAt < 1000) return;
-    this.lastHelloAt = now;
+    const wait = this.lastHelloAt + 1000 - Date.now();
+    if (wait > 0) {
+      this.resyncTimer ??= setTimeout(() => {
+        this.resyncTimer = null;
+        if (this.epochBehind || this.seq < this.highestSeen) this.resync();
+      }, wait);
+      return;
+    }
+    this.lastHelloAt = Date.now();
     this.send({ type: 'hello', lastSeq: this.seq, epoch: this.epoch ?? undefined });
   }
 

@@ -100,6 +100,30 @@ describe('LiveClient', () => {
     client.close();
   });
 
+  it('fills a second gap found within a second of the first, with no later event to reveal it', async () => {
+    const show = await liveShow({ variants: [{ price: 1000, stock: 20 }] });
+    // Lose the first copy of two stock events; hellos are at most one a second, so the second gap waits.
+    const lost = new Set<string>();
+    const Socket = selfSocket((frame) => {
+      const which = ['"available":12', '"available":15'].find((mark) => frame.includes(mark) && !lost.has(mark));
+      if (which) lost.add(which);
+      return which !== undefined;
+    });
+    const client = new LiveClient({ baseUrl: 'http://showroom.test', sessionId: show.id, WebSocket: Socket });
+    client.connect();
+    await until(() => client.seq === 1, 'snapshot');
+    for (const stock of [11, 12, 13, 14, 15, 16]) {
+      await call('PATCH', `/v1/live-sessions/${show.id}/products/${show.product.id}`, {
+        token: show.host.token,
+        body: { stock },
+      });
+    }
+    await until(() => client.seq === 7, 'both gaps filled');
+    expect(client.stats.gaps).toBe(2);
+    expect({ seq: client.seq, session: { ...client.state, viewers: 0 } }).toEqual(await serverState(show.id));
+    client.close();
+  });
+
   it('stops at the end of the show', async () => {
     const show = await liveShow();
     // A short back-off, so a wrong reconnect would come within 40 ms: 400 ms of quiet proves there was none.
