@@ -117,13 +117,6 @@ export const Ticket = z
   .openapi('LiveTicket', { description: 'Single use; connect within a minute with `?ticket=`' });
 
 /** Strict like every list's query (PageQuery): `?type=chat` must not answer the whole, unfiltered timeline. */
-export const ReplayQuery = z
-  .object({
-    limit: z.coerce.number().int().min(1).max(500).default(100).openapi({ example: 100 }),
-    cursor: z.string().max(512).optional().openapi({ description: 'nextCursor from the previous page' }),
-  })
-  .strict();
-
 export const Replay = z
   .object({
     sessionId: Id('liveSession'),

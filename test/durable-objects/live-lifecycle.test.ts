@@ -269,6 +269,8 @@ describe('GET /v1/live-sessions/{id}/replay', () => {
     expect(second.json.data.map((e: { event: { seq: number } }) => e.event.seq)).toEqual([5, 6]);
     expect(second.json.nextCursor).toBeNull();
     expectProblem(await call('GET', `/v1/live-sessions/${show.id}/replay?cursor=bad`), 400);
+    // Pages as every list does: 1–100, 20 by default.
+    expectProblem(await call('GET', `/v1/live-sessions/${show.id}/replay?limit=101`), 400);
     // A filter the timeline does not have is refused, not ignored (an unfiltered page would pass for a filtered one).
     const filtered = expectProblem(await call('GET', `/v1/live-sessions/${show.id}/replay?type=chat`), 400);
     expect(filtered.detail).toMatch(/type/);

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireRole } from '../../lib/auth';
 import { bearerSecurity, jsonBody, jsonContent, problems } from '../../lib/openapi';
-import { Page } from '../../lib/pagination';
+import { Page, PageQuery } from '../../lib/pagination';
 import {
   LiveSession,
   LiveSessionCreate,
@@ -9,7 +9,6 @@ import {
   LiveSessionParams,
   LiveSnapshot,
   Replay,
-  ReplayQuery,
 } from '../../schemas/live-sessions';
 
 export const tags = ['Live sessions'];
@@ -52,7 +51,7 @@ export const replay = createRoute({
   path: '/v1/live-sessions/{id}/replay',
   tags,
   summary: 'The event timeline with offsets from the start, for shoppable replays',
-  request: { params: LiveSessionParams, query: ReplayQuery },
+  request: { params: LiveSessionParams, query: PageQuery },
   responses: { 200: jsonContent(Replay, 'A page of the timeline, oldest first'), ...problems(400, 404) },
 });
 
