@@ -161,6 +161,13 @@ describe('DELETE /v1/me (erasure)', () => {
       .first();
     expect(stats).toEqual({ review_count: 0 });
 
+    // Nobody can follow the erased account again (its profile stays, as "Deleted user", for the content it left).
+    const fan = await signUp();
+    expectProblem(await call('POST', `/v1/users/${sam.id}/follow`, { token: fan.token }), 404);
+    expect(
+      await env.DB.prepare('SELECT count(*) AS n FROM follows WHERE followee_id = ?').bind(sam.id).first(),
+    ).toEqual({ n: 0 });
+
     // KV: the feed snapshot ranked for the user is gone.
     expect((await env.FEED_SNAPSHOTS.list({ prefix: `feed:${sam.id}:` })).keys).toEqual([]);
 

@@ -9,6 +9,9 @@ import { createDb } from '../../db/client';
 import { auditEvents, authSessions, passkeys, refreshTokens, users, webauthnChallenges } from '../../db/schema';
 import type { PrivacyArea } from '../privacy';
 
+/** An erased account's password hash: not a valid hash, so no password ever matches it; also how it is told apart. */
+export const ERASED_PASSWORD_HASH = '!erased';
+
 export const accountArea: PrivacyArea = {
   name: 'account',
   async export(env, userId) {
@@ -67,8 +70,7 @@ export const accountArea: PrivacyArea = {
           // Unique and unreachable (.invalid is reserved), so the address can be registered again.
           email: `erased-${userId}@erased.invalid`,
           displayName: 'Deleted user',
-          // Not a valid hash: no password ever matches it.
-          passwordHash: '!erased',
+          passwordHash: ERASED_PASSWORD_HASH,
           role: 'shopper',
           preferences: {},
           updatedAt: now,
