@@ -40,6 +40,9 @@ export async function cartView(db: Db, cart: { items: LineRequest[]; updatedAt: 
   const warnings: { path: string; code: string; message: string }[] = [];
   const currencies = new Set<string>();
   let subtotal = 0;
+  // Units each variant's earlier lines ask for: `{productId}` of a one-variant product and `{productId,
+  // variantId}` are one variant, and checkout merges them, so later lines get what the earlier ones leave.
+  const asked = new Map<string, number>();
   const items = cart.items.map((item, i) => {
     const variant = pickVariant(known, item);
     if (typeof variant === 'string') {
@@ -53,8 +56,10 @@ export async function cartView(db: Db, cart: { items: LineRequest[]; updatedAt: 
         status: variant,
       };
     }
+    const left = variant.available - (asked.get(variant.variantId) ?? 0);
+    asked.set(variant.variantId, (asked.get(variant.variantId) ?? 0) + item.quantity);
     const status: 'ok' | 'out_of_stock' | 'insufficient_stock' =
-      variant.available === 0 ? 'out_of_stock' : variant.available < item.quantity ? 'insufficient_stock' : 'ok';
+      variant.available === 0 ? 'out_of_stock' : left < item.quantity ? 'insufficient_stock' : 'ok';
     if (status !== 'ok') warnings.push({ path: `items.${i}`, code: status, message: messages[status] });
     else {
       subtotal += variant.price * item.quantity;

@@ -87,6 +87,23 @@ describe('GET/PUT /v1/cart', () => {
     expect(expectProblem(await order(buyer.token, { fromCart: true }), 422).detail).toContain('empty');
   });
 
+  it('checks two lines that name one variant differently against its units together', async () => {
+    const creator = await signUp('creator');
+    const buyer = await signUp();
+    const mug = await insertProduct({ creatorId: creator.id, variants: [{ price: 800, stock: 3 }] });
+    const [variantId] = mug.variantIds;
+    // {productId} of a one-variant product and {productId, variantId} are the same variant.
+    const items = [
+      { productId: mug.id, quantity: 2 },
+      { productId: mug.id, variantId, quantity: 2 },
+    ];
+    const cart = await call('PUT', '/v1/cart', { token: buyer.token, body: { items } });
+    expect(cart.json.items.map((l: { status: string }) => l.status)).toEqual(['ok', 'insufficient_stock']);
+    expect(cart.json.subtotal).toEqual({ amount: 1600, currency: 'USD' });
+    // Which is what checkout says: 4 units of 3 are not there.
+    expectProblem(await order(buyer.token, { fromCart: true }), 409);
+  });
+
   it('validates input and needs a token', async () => {
     const buyer = await signUp();
     const productId = 'prd_01jd3v8m2k9q4x7n5b6c8d0e1f';
