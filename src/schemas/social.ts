@@ -20,6 +20,11 @@ export const Media = z
   .strict()
   .openapi('Media');
 
+/** The picture a list shows for a product: its first image (a clip may come first in its media). */
+export function firstImage(media: readonly { url: string; type: string }[]): string | null {
+  return media.find((m) => m.type === 'image')?.url ?? null;
+}
+
 export const LiveNow = z
   .object({ id: z.string().openapi({ example: 'liv_01jd3v8m2k9q4x7n5b6c8d0e1f' }), title: z.string() })
   .openapi('LiveNow');

@@ -9,6 +9,7 @@ import type { Db } from '../db/client';
 import { liveSessions, type ProductRow, postLikes, posts, products, videoProductTags, videos } from '../db/schema';
 import { toIso } from '../schemas/common';
 import type { FeedItem, ProductSummary } from '../schemas/discovery';
+import { firstImage } from '../schemas/social';
 import type { Ranked } from './feed-ranking';
 import { viewersNow } from './live-now';
 import { formatPrice } from './personalization';
@@ -26,7 +27,7 @@ export function toProductSummary(row: ProductRow, locale: string): z.infer<typeo
     price: { amount: row.minPrice, currency: row.currency },
     priceDisplay: formatPrice(row.minPrice, row.currency, locale),
     inStock: row.inStock,
-    image: row.media[0]?.url ?? null,
+    image: firstImage(row.media),
   };
 }
 

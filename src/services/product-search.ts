@@ -12,6 +12,7 @@ import { money } from '../lib/money';
 import { decodeCursor, encodeCursor, invalidCursor } from '../lib/pagination';
 import { toIso } from '../schemas/common';
 import type { ProductListItem, ProductListQuery, SortName } from '../schemas/products';
+import { firstImage } from '../schemas/social';
 
 const sortColumns: Record<SortName, { key: string; dir: 'asc' | 'desc' }> = {
   relevance: { key: 'products_fts.rank', dir: 'asc' },
@@ -111,7 +112,7 @@ function toItem(row: Row): ProductListItem {
     title: row.title,
     category: row.category_id,
     creatorId: row.creator_id,
-    image: media.find((m) => m.type === 'image')?.url ?? null,
+    image: firstImage(media),
     price: money(row.min_price, row.currency),
     inStock: row.in_stock === 1,
     createdAt: toIso(row.created_at),

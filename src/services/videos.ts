@@ -13,6 +13,7 @@ import { ApiError } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { toIso } from '../schemas/common';
 import type { Video, VideoCreate, VideoEvent } from '../schemas/discovery';
+import { firstImage } from '../schemas/social';
 import { assertProductsExist } from './posts';
 import { bumpTrending, trendingWeights } from './trending';
 
@@ -93,7 +94,7 @@ export async function productsAt(db: Db, id: string, atMs: number) {
       title: r.title,
       price: { amount: r.price, currency: r.currency },
       inStock: r.inStock,
-      image: r.media[0]?.url ?? null,
+      image: firstImage(r.media),
     })),
   };
 }

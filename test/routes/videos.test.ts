@@ -61,11 +61,18 @@ describe('GET /v1/videos/{id}/products?atMs=', () => {
     expect(await at(7_000)).toEqual([a.id, b.id]);
     expect(await at(10_000)).toEqual([b.id]);
     expect(await at(20_000)).toEqual([]);
+    // The picture is the product's first image, as in the catalog, even when a clip comes first.
+    const media = [
+      { url: 'https://cdn.test/jacket.mp4', type: 'video' },
+      { url: 'https://cdn.test/jacket.jpg', type: 'image' },
+    ];
+    await env.DB.prepare('update products set media = ? where id = ?').bind(JSON.stringify(media), a.id).run();
     const one = await call('GET', `/v1/videos/${video.id}/products?atMs=1`);
     expect(one.json.data[0]).toMatchObject({
       title: 'Jacket',
       price: { amount: 1999, currency: 'USD' },
       inStock: true,
+      image: 'https://cdn.test/jacket.jpg',
     });
     expectProblem(await call('GET', `/v1/videos/${video.id}/products`), 400);
     expectProblem(await call('GET', `/v1/videos/${video.id}/products?atMs=-1`), 400);
