@@ -7,9 +7,9 @@
  *   returns it with `Idempotent-Replayed: true`; the same key with another request is `422`;
  * - keys are kept for IDEMPOTENCY_KEY_TTL_SECONDS (default and minimum 7 days: longer than a phone's
  *   offline outbox holds a write); the cron handler deletes expired rows.
- * Responses where the request never really executed (400/401/403/405/413/415/429, 5xx, a path no route has)
- * are not stored: the claim is dropped so a corrected retry with the same key can run. POSTs without a key
- * cost nothing here.
+ * Responses where the request never really executed (400/401/403/413/415/429, 5xx, and whatever no route
+ * answered: a 404 for an unknown path, a 405) are not stored: the claim is dropped so a corrected retry with
+ * the same key can run. POSTs without a key cost nothing here.
  * Credential-issuing routes (/v1/auth/*) ignore the key: see `neverStored`.
  */
 import { and, eq, sql } from 'drizzle-orm';
@@ -34,7 +34,7 @@ const MIN_TTL_SECONDS = 7 * 24 * 3600;
 /** A claim older than this whose request never finished (the isolate died) may be taken over. */
 const STALE_CLAIM_MS = 60_000;
 // 405: no route ran (and a replay would drop the Allow header a 405 must carry).
-const NOT_STORED = new Set([400, 401, 403, 405, 413, 415, 429]);
+const NOT_STORED = new Set([400, 401, 403, 413, 415, 429]);
 const REPLAYED_HEADERS = ['content-type', 'location'];
 
 export function idempotencyTtlMs(env: Env): number {
