@@ -9,6 +9,7 @@ import type { SessionCore } from './core';
 import { LiveError } from './errors';
 import { expireDueHolds } from './holds';
 import { endFlashSale } from './host';
+import { reconcileSales } from './sales';
 import { viewerCount } from './sockets';
 
 export async function startSession(core: SessionCore, now = Date.now()) {
@@ -40,13 +41,15 @@ export async function storeSummary(core: SessionCore) {
 }
 
 /**
- * Ends the show: running flash sales end (prices restored), the summary goes to D1, viewers get `ended`
- * and their sockets close. Active holds keep their time so viewers can still check out.
+ * Ends the show: running flash sales end (prices restored), its sales are checked against D1's orders, the
+ * summary goes to D1, viewers get `ended` and their sockets close. Active holds keep their time so viewers
+ * can still check out.
  */
 export async function endSession(core: SessionCore, now = Date.now()) {
   const session = core.current();
   if (session.status === 'ended') throw new LiveError('conflict', 'The session has already ended');
   for (const sale of core.store.flashSales()) await endFlashSale(core, sale.product_id);
+  await reconcileSales(core);
   // The peak is sampled with each viewer count (at most once a second); the crowd at the end counts too.
   core.store.run('update session set peak_viewers = max(peak_viewers, ?)', viewerCount(core));
   core.store.run("update session set status = 'ended', ended_at = ?", now);

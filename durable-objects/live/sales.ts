@@ -3,8 +3,11 @@
  * one placed from a hold (counted when the hold converts, see holds.ts) and one that names the show without a
  * hold (a viewer bought a shown product from the catalog while watching), counted here. Either stops counting
  * when its order is cancelled, expires unpaid or is refunded. Only lines of products the show has are its own,
- * and only once the show has started.
+ * and only once the show has started. Both are kept current by domain events; at the end the show checks them
+ * against D1's orders (reconcileSales), so a lost event does not end up in the stored summary.
  */
+import { eq } from 'drizzle-orm';
+import { orderItems, orders } from '../../src/db/schema';
 import type { SessionCore } from './core';
 import { LiveError } from './errors';
 
@@ -16,14 +19,14 @@ export interface AttributedLine {
   currency: string;
 }
 
-/** Counts the order's lines of shown products as sold. Idempotent per order (a reversed one stays reversed). */
-export async function attributeSale(
-  core: SessionCore,
-  input: { orderId: string; placedAt: number; lines: AttributedLine[] },
-) {
+/**
+ * Writes the order's lines of shown products down as sold (nothing for an order placed before the start);
+ * returns the products they touch. Idempotent per order: a reversed one stays reversed.
+ */
+function recordLines(core: SessionCore, input: { orderId: string; placedAt: number; lines: AttributedLine[] }) {
   const session = core.current();
   // By when the order was placed, not when this call arrives: a start may come in between.
-  if (session.started_at === null || input.placedAt < session.started_at) return { counted: 0 };
+  if (session.started_at === null || input.placedAt < session.started_at) return [];
   const lines = input.lines.filter((l) => core.store.product(l.productId) && l.currency === session.currency);
   for (const line of lines) {
     core.store.run(
@@ -36,6 +39,15 @@ export async function attributeSale(
       line.unitPrice,
     );
   }
+  return lines;
+}
+
+/** Counts the order's lines of shown products as sold, and tells viewers. */
+export async function attributeSale(
+  core: SessionCore,
+  input: { orderId: string; placedAt: number; lines: AttributedLine[] },
+) {
+  const lines = recordLines(core, input);
   await core.refreshStock([...new Set(lines.map((l) => l.productId))]);
   return { counted: lines.reduce((sum, l) => sum + l.quantity, 0) };
 }
@@ -49,14 +61,62 @@ export async function reverseSale(core: SessionCore, input: { holdId?: string; o
   if (input.holdId) {
     const hold = core.store.hold(input.holdId);
     if (!hold || hold.order_id !== input.orderId) throw new LiveError('not_found', 'No hold became that order');
-    if (hold.status !== 'converted') return;
-    core.store.run("update holds set status = 'reversed' where id = ?", hold.id);
-    await core.refreshStock([hold.product_id]);
-    return;
   }
+  await core.refreshStock(unrecord(core, input.orderId));
+}
+
+/** Takes the order's units out of the show's sales (its hold's, or its own lines); the products touched. */
+function unrecord(core: SessionCore, orderId: string): string[] {
+  const holds = core.store.all<{ product_id: string }>(
+    "update holds set status = 'reversed' where order_id = ? and status = 'converted' returning product_id",
+    orderId,
+  );
   const lines = core.store.all<{ product_id: string }>(
     'update attributed_sales set reversed = 1 where order_id = ? and reversed = 0 returning product_id',
-    input.orderId,
+    orderId,
   );
-  await core.refreshStock([...new Set(lines.map((l) => l.product_id))]);
+  return [...new Set([...holds, ...lines].map((row) => row.product_id))];
+}
+
+const STANDING = new Set(['pending_payment', 'paid', 'fulfilled']);
+
+/**
+ * Brings the show's sales in line with D1, its record of orders, before the summary is taken at the end: an
+ * order whose news never reached this object (the subscriber's call failed) is counted, one cancelled,
+ * expired or refunded meanwhile is taken out, and viewers get the corrected figures.
+ */
+export async function reconcileSales(core: SessionCore) {
+  const rows = await core.db
+    .select({
+      orderId: orders.id,
+      status: orders.status,
+      holdId: orders.holdId,
+      placedAt: orders.createdAt,
+      currency: orders.currency,
+      productId: orderItems.productId,
+      variantId: orderItems.variantId,
+      quantity: orderItems.quantity,
+      unitPrice: orderItems.unitPrice,
+    })
+    .from(orders)
+    .innerJoin(orderItems, eq(orderItems.orderId, orders.id))
+    .where(eq(orders.liveSessionId, core.current().id));
+  const byOrder = new Map<string, typeof rows>();
+  for (const row of rows) {
+    const lines = byOrder.get(row.orderId) ?? [];
+    lines.push(row);
+    byOrder.set(row.orderId, lines);
+  }
+  const touched = new Set<string>();
+  for (const [orderId, lines] of byOrder) {
+    const { status, holdId, placedAt } = lines[0];
+    // An order from a hold was counted when the hold converted, which needs no news.
+    const changed = !STANDING.has(status)
+      ? unrecord(core, orderId)
+      : holdId
+        ? []
+        : recordLines(core, { orderId, placedAt, lines }).map((l) => l.productId);
+    for (const id of changed) touched.add(id);
+  }
+  await core.refreshStock([...touched]);
 }

@@ -215,6 +215,40 @@ describe("a show's sold units and summary follow what became of its orders", () 
     expect(ended.json.summary).toMatchObject({ unitsSold: 0 });
   });
 
+  it("counts at the end what D1 says of the show's orders, news of which never reached it", async () => {
+    const show = await liveShow({ variants: [{ price: 1000, stock: 10 }] });
+    const [variantId] = show.product.variantIds;
+    const buyer = await signUp();
+    const socket = await connect(show.id);
+    await socket.next('snapshot');
+    const items = [{ productId: show.product.id, quantity: 2 }];
+    const told = await order(buyer.token, { items, liveSessionId: show.id });
+    const fromHold = await order(buyer.token, { holdId: await hold(show.id, buyer.token, show.product.id, 1) });
+    await waitFor(async () => lastStock(socket)?.sold === 3, 'both sales counted');
+    // What the show never heard (a subscriber's call that failed): both orders cancelled, and a third order.
+    await env.DB.prepare("update orders set status = 'cancelled' where id in (?, ?)")
+      .bind(told.json.id, fromHold.json.id)
+      .run();
+    const unheard = newId('order');
+    const now = Date.now();
+    await env.DB.batch([
+      env.DB.prepare(
+        `insert into orders (id, user_id, status, currency, total_amount, live_session_id, expires_at, created_at, updated_at)
+         values (?, ?, 'paid', 'USD', 4000, ?, ?, ?, ?)`,
+      ).bind(unheard, buyer.id, show.id, now + 60_000, now, now),
+      env.DB.prepare(
+        `insert into order_items (order_id, position, product_id, variant_id, title, options, unit_price, quantity)
+         values (?, 0, ?, ?, 'Item 0', '{}', 1000, 4)`,
+      ).bind(unheard, show.product.id, variantId),
+    ]);
+
+    const ended = await call('POST', `/v1/live-sessions/${show.id}/end`, { token: show.host.token });
+    expect(ended.json.summary).toMatchObject({ unitsSold: 4, revenue: { amount: 4000, currency: 'USD' } });
+    // Viewers had the corrected figure before `ended`.
+    await socket.next('ended');
+    expect(lastStock(socket)).toMatchObject({ sold: 4 });
+  });
+
   it('an order that expires unpaid or is refunded after the show leaves the stored summary', async () => {
     const show = await liveShow({ variants: [{ price: 1000, stock: 10 }] });
     const [buyer, payer] = [await signUp(), await signUp()];

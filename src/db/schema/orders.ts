@@ -34,6 +34,8 @@ export const orders = sqliteTable(
     index('orders_status_expiry_idx').on(t.status, t.expiresAt),
     /** The cron's look for recently paid orders the purchase read model missed (purchases.ts). */
     index('orders_paid_idx').on(t.paidAt),
+    /** A show's orders, read when it ends (durable-objects/live/sales.ts reconcileSales). */
+    index('orders_live_session_idx').on(t.liveSessionId),
     uniqueIndex('orders_hold_unique').on(t.holdId),
   ],
 );

@@ -1,0 +1,1 @@
+CREATE INDEX `orders_live_session_idx` ON `orders` (`live_session_id`);
