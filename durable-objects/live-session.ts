@@ -14,7 +14,7 @@ import { SessionCore } from './live/core';
 import { LiveError, toResult } from './live/errors';
 import { convertHold, createHold, releaseHold } from './live/holds';
 import { startFlashSale, updateProduct } from './live/host';
-import { endSession, runDue, startSession, storeSummary } from './live/lifecycle';
+import { endSession, runDue, startSession, updateStoredSummary } from './live/lifecycle';
 import * as rpc from './live/rpc-schemas';
 import { attributeSale, reverseSale } from './live/sales';
 import { replayPage } from './live/snapshot';
@@ -148,7 +148,7 @@ export class LiveSession extends DurableObject<Env> {
   convertHold(input: unknown) {
     return this.mutate('live.hold_converted', async () => {
       const result = await convertHold(this.core, rpc.parseInput(rpc.ConvertHoldInput, input));
-      if (this.core.current().status === 'ended') await storeSummary(this.core);
+      await updateStoredSummary(this.core);
       return result;
     });
   }
@@ -157,7 +157,7 @@ export class LiveSession extends DurableObject<Env> {
   saleAttributed(input: unknown) {
     return this.mutate('live.sale_attributed', async () => {
       const result = await attributeSale(this.core, rpc.parseInput(rpc.SaleAttributedInput, input));
-      if (this.core.current().status === 'ended') await storeSummary(this.core);
+      await updateStoredSummary(this.core);
       // The orders service emits the stock change itself.
       this.core.takeDomainEvents('live.sale_attributed');
       return result;
@@ -168,7 +168,7 @@ export class LiveSession extends DurableObject<Env> {
   saleReversed(input: unknown) {
     return this.mutate('live.sale_reversed', async () => {
       await reverseSale(this.core, rpc.parseInput(rpc.SaleReversedInput, input));
-      if (this.core.current().status === 'ended') await storeSummary(this.core);
+      await updateStoredSummary(this.core);
       // The orders service emits the stock change itself.
       this.core.takeDomainEvents('live.sale_reversed');
       return { seq: this.core.current().seq };

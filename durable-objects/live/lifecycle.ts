@@ -32,12 +32,15 @@ export function computeSummary(core: SessionCore): LiveSummaryWire {
   };
 }
 
-/** Writes the summary to D1 (at the end, and again when a sale of the show is made or reversed later). */
-export async function storeSummary(core: SessionCore) {
+/**
+ * A sale of the show was made or reversed: once the show has ended, its stored summary (here and in D1) is
+ * rewritten to match. Before the end there is no summary yet; `endSession` writes the first.
+ */
+export async function updateStoredSummary(core: SessionCore) {
+  if (core.current().status !== 'ended') return;
   const summary = computeSummary(core);
   core.store.run('update session set summary = ?', JSON.stringify(summary));
   await core.db.update(liveSessions).set({ summary }).where(eq(liveSessions.id, core.current().id));
-  return summary;
 }
 
 /**

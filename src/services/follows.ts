@@ -1,5 +1,5 @@
 /** Follows and public profiles. Following is idempotent: a second follow or unfollow changes nothing. */
-import { and, count, eq, isNull, ne } from 'drizzle-orm';
+import { and, count, eq, isNull, ne, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { follows, posts, users } from '../db/schema';
 import { ApiError } from '../lib/errors';
@@ -8,17 +8,9 @@ import { forgetRankings } from './feed-ranking-cache';
 import { liveNowByHost } from './live-now';
 import { ERASED_PASSWORD_HASH } from './privacy/account';
 
-async function assertUserExists(db: Db, userId: string) {
-  const row = await db.query.users.findFirst({ columns: { id: true }, where: eq(users.id, userId) });
-  if (!row) throw new ApiError('not_found', 'User not found');
-}
-
-/** A user one may start following: one that exists and was not erased (its profile stays for its content). */
-async function assertFollowable(db: Db, userId: string) {
-  const row = await db.query.users.findFirst({
-    columns: { id: true },
-    where: and(eq(users.id, userId), ne(users.passwordHash, ERASED_PASSWORD_HASH)),
-  });
+/** 404 unless the user exists (and matches `also`, e.g. "not erased"). */
+async function assertUserExists(db: Db, userId: string, also?: SQL) {
+  const row = await db.query.users.findFirst({ columns: { id: true }, where: and(eq(users.id, userId), also) });
   if (!row) throw new ApiError('not_found', 'User not found');
 }
 
@@ -29,7 +21,8 @@ async function followerCount(db: Db, userId: string): Promise<number> {
 
 export async function follow(db: Db, followerId: string, followeeId: string) {
   if (followerId === followeeId) throw new ApiError('unprocessable', 'You cannot follow yourself');
-  await assertFollowable(db, followeeId);
+  // An erased account keeps its profile (as "Deleted user") for the content it left, but gains no followers.
+  await assertUserExists(db, followeeId, ne(users.passwordHash, ERASED_PASSWORD_HASH));
   await db.insert(follows).values({ followerId, followeeId, createdAt: Date.now() }).onConflictDoNothing();
   forgetRankings(followerId);
   return { userId: followeeId, following: true, followerCount: await followerCount(db, followeeId) };
