@@ -10,7 +10,7 @@
  * its state as the next event, and the host gets the error. D1's read-back after the write corrects the
  * object the same way when anything else changed in between.
  */
-import { and, eq, gte, lt, ne, sql } from 'drizzle-orm';
+import { and, eq, gt, gte, lt, ne, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import { d1ErrorMatches } from '../../src/db/errors';
 import { liveSessionProducts, variants } from '../../src/db/schema';
@@ -212,7 +212,7 @@ export interface FlashSaleInput {
 /** Sets every variant of the product to the sale price in D1 until `endsAt`, when the alarm restores it. */
 export async function startFlashSale(core: SessionCore, input: FlashSaleInput) {
   if (core.current().status !== 'live') throw new LiveError('conflict', 'Flash sales run while the session is live');
-  const targets = targetVariants(core, input.productId);
+  targetVariants(core, input.productId);
   checkCurrency(core, input.price.currency);
   if (input.endsAt <= Date.now()) throw new LiveError('validation_failed', 'endsAt must be in the future');
   // A flash sale is short; one ending next year would be a price cut that nobody remembers to end.
@@ -223,6 +223,10 @@ export async function startFlashSale(core: SessionCore, input: FlashSaleInput) {
   if (core.store.flashSale(input.productId)) {
     throw new LiveError('conflict', 'A flash sale is already running for this product');
   }
+  // The prices a sale replaces (and restores) are D1's: this object's copy misses a change whose news never
+  // reached it. Viewers get whatever the re-read corrects.
+  await core.refreshStock([input.productId]);
+  const targets = targetVariants(core, input.productId);
   // One sale price replaces every variant's: it must lower each of them, or the "sale" raises someone's price.
   const lowest = Math.min(...targets.map((v) => v.price));
   if (input.price.amount >= lowest) {
@@ -245,7 +249,12 @@ export async function startFlashSale(core: SessionCore, input: FlashSaleInput) {
         ),
       // Then: while another session runs a sale of this product, this fails and the prices stay as they are.
       markFlashSale(core, input.productId, input.endsAt),
-      db.update(variants).set({ price: input.price.amount }).where(eq(variants.productId, input.productId)),
+      // Only prices above the sale's: one changed since the re-read above stays as it is (the end restores
+      // only variants still at the sale price).
+      db
+        .update(variants)
+        .set({ price: input.price.amount })
+        .where(and(eq(variants.productId, input.productId), gt(variants.price, input.price.amount))),
       refreshProductStatement(db, input.productId),
     ]);
   } catch (error) {

@@ -151,6 +151,13 @@ describe('flash sales', () => {
       .bind(twoPrices.product.id)
       .all();
     expect(stored.results).toEqual([{ price: 1000 }, { price: 1200 }]);
+    // Against D1's prices, not the show's copy: a catalog change whose news never reached the show counts.
+    await env.DB.prepare('update variants set price = 700 where id = ?').bind(twoPrices.product.variantIds[1]).run();
+    const raise = await call('POST', `/v1/live-sessions/${twoPrices.id}/flash-sales`, {
+      token: twoPrices.host.token,
+      body: { productId: twoPrices.product.id, price: { amount: 800, currency: 'USD' }, endsAt: soon },
+    });
+    expect(expectProblem(raise, 400).detail).toMatch(/below the product's lowest current price \(700\)/);
     const scheduled = await liveShow({ start: false });
     expectProblem(
       await call('POST', `/v1/live-sessions/${scheduled.id}/flash-sales`, {
