@@ -20,7 +20,7 @@ export const VariantState = z.object({
   available: z.number().int(),
   /** Units held by this session's active claims. */
   held: z.number().int(),
-  /** Units this session's claims turned into orders. */
+  /** Units sold through this session (claims turned into orders, shown lines of orders naming it) while the orders stand. */
   sold: z.number().int(),
 });
 

@@ -14,7 +14,7 @@ import { SessionCore } from './live/core';
 import { LiveError, toResult } from './live/errors';
 import { convertHold, createHold, releaseHold } from './live/holds';
 import { startFlashSale, updateProduct } from './live/host';
-import { endSession, runDue, startSession, updateStoredSummary } from './live/lifecycle';
+import { endSession, resync, runDue, startSession, updateStoredSummary } from './live/lifecycle';
 import * as rpc from './live/rpc-schemas';
 import { attributeSale, reverseSale } from './live/sales';
 import { replayPage } from './live/snapshot';
@@ -68,7 +68,6 @@ export class LiveSession extends DurableObject<Env> {
   init(sessionId: string) {
     return toResult(async () => {
       await this.core.session(rpc.parseInput(rpc.SessionIdInput, sessionId));
-      await this.core.scheduleAlarm();
       return { seq: this.core.current().seq };
     });
   }
@@ -181,6 +180,14 @@ export class LiveSession extends DurableObject<Env> {
       await this.core.refreshStock(rpc.parseInput(rpc.ProductIdsInput, productIds));
       // Whoever changed the price or stock already emitted the domain event.
       this.core.takeDomainEvents('live.notified');
+      return { seq: this.core.current().seq };
+    });
+  }
+
+  /** Called by the maintenance cron when news of a change may not have reached this object (see lifecycle.ts). */
+  resync() {
+    return this.mutate('live.resync', async () => {
+      await resync(this.core);
       return { seq: this.core.current().seq };
     });
   }

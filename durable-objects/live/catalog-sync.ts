@@ -10,7 +10,9 @@ import { inList } from '../../src/db/bounded';
 import { liveSessionProducts, liveSessions, products, variants } from '../../src/db/schema';
 import type { SessionCore, VariantDbRow } from './core';
 import { LiveError } from './errors';
+import { applyD1Holds, d1HoldsQuery } from './holds';
 import { announceSale } from './host';
+import { applyShowOrders, showOrdersQuery } from './sales';
 
 export interface RefreshOptions {
   /** false while loading: the snapshot carries the state, there is nothing to announce. */
@@ -38,6 +40,13 @@ export async function loadFromD1(core: SessionCore, sessionId: string) {
     .where(inArray(liveSessionProducts.sessionId, [sessionId]));
   const ids = shown.map((p) => p.productId);
   const productRows = ids.length ? await db.select().from(products).where(inList(products.id, ids)) : [];
+  // After a storage loss D1 still has the show's holds and orders: held and sold carry on from them.
+  const [variantRows, holdRows, orderLines] = await db.batch([
+    db.select().from(variants).where(inList(variants.productId, ids)),
+    d1HoldsQuery(db, sessionId),
+    showOrdersQuery(db, sessionId),
+  ]);
+  // Everything below is synchronous, so no other call sees a half-loaded session.
   if (core.store.session()) return; // another call loaded it while we awaited D1
   core.store.ensureSchema();
   // A fresh epoch: whatever history an earlier incarnation had is not available to this one.
@@ -67,7 +76,11 @@ export async function loadFromD1(core: SessionCore, sessionId: string) {
       p.pinned ? 1 : 0,
     );
   }
-  await refreshStock(core, ids, { publish: false });
+  applyD1Holds(core, holdRows);
+  applyShowOrders(core, orderLines);
+  await refreshStock(core, ids, { publish: false, rows: variantRows });
+  // Taken-in holds expire by alarm, as does a scheduled start.
+  await core.scheduleAlarm();
 }
 
 export async function refreshStock(

@@ -5,10 +5,10 @@
  * held/sold per variant and to expire them by alarm.
  */
 
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, exists, sql } from 'drizzle-orm';
 import { inList } from '../../src/db/bounded';
 import type { Db } from '../../src/db/client';
-import { holds, variants as variantRows } from '../../src/db/schema';
+import { holds, orderItems, variants as variantRows } from '../../src/db/schema';
 import { newId } from '../../src/lib/ids';
 import {
   isStockShortage,
@@ -125,12 +125,29 @@ export async function createHold(core: SessionCore, input: HoldInput) {
   return hold;
 }
 
-/** Gives held units back: one D1 batch per call for all `due` holds (status update + release). */
+/** True while D1 still has the hold active: its units are still the hold's to give back. */
+const stillActiveInD1 = (core: SessionCore, holdId: string) =>
+  exists(
+    core.db
+      .select({ id: holds.id })
+      .from(holds)
+      .where(and(eq(holds.id, holdId), eq(holds.status, 'active'))),
+  );
+
+/**
+ * Gives held units back: one D1 batch per call for all `due` holds. Each release is guarded by D1's own
+ * status of the hold, not this object's: a hold D1 knows as converted (the object was reset between D1's
+ * write and its own) has units that belong to an order now. Such holds take D1's status here.
+ */
 async function endHolds(core: SessionCore, due: HoldRow[], status: 'released' | 'expired') {
   if (due.length === 0) return;
   const db = core.db;
   const productIds = [...new Set(due.map((h) => h.product_id))];
-  await core.batch([
+  const written = await core.batch([
+    // Before the status change, which the guards read.
+    ...due.flatMap((h) =>
+      releaseStatements(db, [{ variantId: h.variant_id, quantity: h.quantity }], stillActiveInD1(core, h.id)),
+    ),
     db
       .update(holds)
       .set({ status })
@@ -142,15 +159,75 @@ async function endHolds(core: SessionCore, due: HoldRow[], status: 'released' | 
           ),
           eq(holds.status, 'active'),
         ),
-      ),
-    ...releaseStatements(
-      db,
-      due.map((h) => ({ variantId: h.variant_id, quantity: h.quantity })),
-    ),
+      )
+      .returning({ id: holds.id }),
     ...productIds.map((id) => refreshProductStatement(db, id)),
   ]);
-  for (const hold of due) core.store.run('update holds set status = ? where id = ?', status, hold.id);
+  const ended = new Set((written[due.length] as { id: string }[]).map((row) => row.id));
+  for (const hold of due.filter((h) => ended.has(h.id))) {
+    core.store.run('update holds set status = ? where id = ?', status, hold.id);
+  }
+  if (ended.size < due.length) await syncHoldsFromD1(core);
   await core.refreshStock(productIds);
+}
+
+/** The show's holds as D1 has them (for syncHoldsFromD1; a query builder, so it can run inside a batch). */
+export function d1HoldsQuery(db: Db, sessionId: string) {
+  return db
+    .select({
+      id: holds.id,
+      userId: holds.userId,
+      productId: holds.productId,
+      variantId: holds.variantId,
+      quantity: holds.quantity,
+      status: holds.status,
+      expiresAt: holds.expiresAt,
+      orderId: holds.orderId,
+      createdAt: holds.createdAt,
+      orderPrice: orderItems.unitPrice,
+      priceNow: variantRows.price,
+    })
+    .from(holds)
+    .leftJoin(orderItems, and(eq(orderItems.orderId, holds.orderId), eq(orderItems.variantId, holds.variantId)))
+    .leftJoin(variantRows, eq(variantRows.id, holds.variantId))
+    .where(eq(holds.sessionId, sessionId));
+}
+
+export type D1Hold = Awaited<ReturnType<typeof d1HoldsQuery>>[number];
+
+/**
+ * Brings the object's holds in line with D1's, which account for every reserved unit: a hold D1 has and this
+ * object does not (its storage was lost, or it was reset between D1's write and its own) is taken in, and one
+ * whose D1 status moved on without this object (converted, released, expired) takes that status. A hold the
+ * object marked `reversed` stays so (D1 keeps `converted`; the order's status says the rest). A converted
+ * hold's unit price is its order line's, else the variant's price now. Writes only the object's storage:
+ * callers re-read the variants (refreshStock) to count held and sold again.
+ */
+export function applyD1Holds(core: SessionCore, rows: D1Hold[]) {
+  for (const row of rows) {
+    const known = core.store.hold(row.id);
+    if (known && (known.status === row.status || known.status === 'reversed')) continue;
+    const unitPrice = row.orderPrice ?? known?.unit_price ?? row.priceNow ?? 0;
+    core.store.run(
+      `insert into holds (id, user_id, product_id, variant_id, quantity, status, expires_at, order_id, unit_price,
+       created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (id) do update set status = excluded.status,
+       order_id = excluded.order_id, unit_price = excluded.unit_price`,
+      row.id,
+      row.userId,
+      row.productId,
+      row.variantId,
+      row.quantity,
+      row.status,
+      row.expiresAt,
+      row.orderId,
+      unitPrice,
+      row.createdAt,
+    );
+  }
+}
+
+export async function syncHoldsFromD1(core: SessionCore) {
+  applyD1Holds(core, await d1HoldsQuery(core.db, core.current().id));
 }
 
 function ownHold(core: SessionCore, holdId: string, userId: string) {

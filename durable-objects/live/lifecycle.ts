@@ -7,7 +7,7 @@ import { liveSessions } from '../../src/db/schema';
 import type { LiveSummaryWire } from '../live-session.protocol';
 import type { SessionCore } from './core';
 import { LiveError } from './errors';
-import { expireDueHolds } from './holds';
+import { expireDueHolds, syncHoldsFromD1 } from './holds';
 import { endFlashSale } from './host';
 import { reconcileSales } from './sales';
 import { viewerCount } from './sockets';
@@ -52,7 +52,7 @@ export async function endSession(core: SessionCore, now = Date.now()) {
   const session = core.current();
   if (session.status === 'ended') throw new LiveError('conflict', 'The session has already ended');
   for (const sale of core.store.flashSales()) await endFlashSale(core, sale.product_id);
-  await reconcileSales(core);
+  await core.refreshStock(await reconcileSales(core));
   // The peak is sampled with each viewer count (at most once a second); the crowd at the end counts too.
   core.store.run('update session set peak_viewers = max(peak_viewers, ?)', viewerCount(core));
   core.store.run("update session set status = 'ended', ended_at = ?", now);
@@ -83,4 +83,18 @@ export async function runDue(core: SessionCore, now = Date.now()) {
   }
   await expireDueHolds(core, now);
   await core.scheduleAlarm();
+}
+
+/**
+ * Catches the object up with D1 when news of a change may not have reached it (a subscriber's call to it
+ * failed, or D1 has a hold still active past its time): holds and sales are re-read, then every shown
+ * product's price and stock (viewers get what changed), due holds expire, and an ended show's stored summary
+ * is rewritten. Safe to run any time: with nothing missed, it changes nothing.
+ */
+export async function resync(core: SessionCore) {
+  await syncHoldsFromD1(core);
+  await reconcileSales(core);
+  await core.refreshStock(core.store.products().map((p) => p.product_id));
+  await runDue(core);
+  await updateStoredSummary(core);
 }

@@ -3,10 +3,11 @@
  * one placed from a hold (counted when the hold converts, see holds.ts) and one that names the show without a
  * hold (a viewer bought a shown product from the catalog while watching), counted here. Either stops counting
  * when its order is cancelled, expires unpaid or is refunded. Only lines of products the show has are its own,
- * and only once the show has started. Both are kept current by domain events; at the end the show checks them
- * against D1's orders (reconcileSales), so a lost event does not end up in the stored summary.
+ * and only once the show has started. Both are kept current by domain events; the show checks them against D1's
+ * orders (reconcileSales) at the end and when a lost event is suspected, so a lost event is not lost for good.
  */
 import { eq } from 'drizzle-orm';
+import type { Db } from '../../src/db/client';
 import { orderItems, orders } from '../../src/db/schema';
 import type { SessionCore } from './core';
 import { LiveError } from './errors';
@@ -80,13 +81,9 @@ function unrecord(core: SessionCore, orderId: string): string[] {
 
 const STANDING = new Set(['pending_payment', 'paid', 'fulfilled']);
 
-/**
- * Brings the show's sales in line with D1, its record of orders, before the summary is taken at the end: an
- * order whose news never reached this object (the subscriber's call failed) is counted, one cancelled,
- * expired or refunded meanwhile is taken out, and viewers get the corrected figures.
- */
-export async function reconcileSales(core: SessionCore) {
-  const rows = await core.db
+/** Every line of the orders attributed to the show, as D1 has them (a query builder, so it can run in a batch). */
+export function showOrdersQuery(db: Db, sessionId: string) {
+  return db
     .select({
       orderId: orders.id,
       status: orders.status,
@@ -100,8 +97,19 @@ export async function reconcileSales(core: SessionCore) {
     })
     .from(orders)
     .innerJoin(orderItems, eq(orderItems.orderId, orders.id))
-    .where(eq(orders.liveSessionId, core.current().id));
-  const byOrder = new Map<string, typeof rows>();
+    .where(eq(orders.liveSessionId, sessionId));
+}
+
+export type ShowOrderLine = Awaited<ReturnType<typeof showOrdersQuery>>[number];
+
+/**
+ * Brings the show's sales in line with D1, its record of orders (read by showOrdersQuery): an order whose
+ * news never reached this object (the subscriber's call failed) is counted, one cancelled, expired or
+ * refunded meanwhile is taken out. Returns the products whose figures changed; the caller refreshes them
+ * (refreshStock), which tells viewers. Runs at the end, on a resync and when the object reloads from D1.
+ */
+export function applyShowOrders(core: SessionCore, rows: ShowOrderLine[]): string[] {
+  const byOrder = new Map<string, ShowOrderLine[]>();
   for (const row of rows) {
     const lines = byOrder.get(row.orderId) ?? [];
     lines.push(row);
@@ -110,7 +118,7 @@ export async function reconcileSales(core: SessionCore) {
   const touched = new Set<string>();
   for (const [orderId, lines] of byOrder) {
     const { status, holdId, placedAt } = lines[0];
-    // An order from a hold was counted when the hold converted, which needs no news.
+    // An order from a hold is counted by its hold (holds.ts keeps those in line with D1).
     const changed = !STANDING.has(status)
       ? unrecord(core, orderId)
       : holdId
@@ -118,5 +126,9 @@ export async function reconcileSales(core: SessionCore) {
         : recordLines(core, { orderId, placedAt, lines }).map((l) => l.productId);
     for (const id of changed) touched.add(id);
   }
-  await core.refreshStock([...touched]);
+  return [...touched];
+}
+
+export async function reconcileSales(core: SessionCore): Promise<string[]> {
+  return applyShowOrders(core, await showOrdersQuery(core.db, core.current().id));
 }

@@ -88,6 +88,7 @@ export async function createLiveSession(db: Db, auth: AuthContext, input: z.infe
     endedAt: null,
     summary: null,
     createdAt: now,
+    resyncRequestedAt: null,
   };
   await db.batch([
     db.insert(liveSessions).values(row),

@@ -11,6 +11,7 @@ import { createDb, type Db } from '../db/client';
 import { liveSessionProducts, liveSessions, orderItems, orders } from '../db/schema';
 import { log } from '../lib/logger';
 import type { DomainEvent, EventContext } from './domain-events';
+import { requestResync } from './live-resync';
 import { liveStub } from './live-sessions';
 
 /** The products whose price or stock an event may have changed. */
@@ -68,8 +69,9 @@ async function followSale(event: DomainEvent, ctx: EventContext) {
         : await stub.saleReversed({ holdId: event.fromHold?.holdId, orderId: event.orderId });
     if (!result.ok) log('warn', 'live_sale_sync_failed', { requestId: ctx.requestId, sessionId, ...result.error });
   } catch (error) {
-    // The order, cancel or refund itself stands; only the show's figures lag.
+    // The order, cancel or refund itself stands; the show's figures lag until the cron resyncs it.
     log('error', 'live_sale_sync_failed', { requestId: ctx.requestId, sessionId, error: String(error) });
+    await requestResync(ctx, sessionId);
   }
 }
 
@@ -90,8 +92,9 @@ export async function notifyLiveSessions(event: DomainEvent, ctx: EventContext) 
           const result = await liveStub(ctx.env, sessionId).notifyStockChanged(productIds);
           if (!result.ok) log('warn', 'live_notify_failed', { requestId: ctx.requestId, sessionId, ...result.error });
         } catch (error) {
-          // The sale itself succeeded; viewers catch up on their next event or reconnect.
+          // The change itself stands; viewers catch up when the cron resyncs the session.
           log('error', 'live_notify_failed', { requestId: ctx.requestId, sessionId, error: String(error) });
+          await requestResync(ctx, sessionId);
         }
       }),
   );

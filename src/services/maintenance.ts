@@ -4,12 +4,15 @@
  * - unpaid orders past their payment window are cancelled and their units released;
  * - payments no order needs that their webhook did not refund are refunded (payments/unneeded.ts);
  * - paid orders the purchase read model missed are recorded (social-subscriber.ts);
+ * - live sessions whose object missed news of a change, or left a hold active past its time, catch up with
+ *   D1 (live-resync.ts);
  * - idempotency keys past their retention are deleted.
  * All are safe to run by hand or twice.
  */
 import { createDb } from '../db/client';
 import { purgeExpiredIdempotencyKeys } from '../lib/idempotency';
 import { log } from '../lib/logger';
+import { resyncLiveSessions } from './live-resync';
 import { expireDueOrders } from './order-actions';
 import { completeStrandedConversions } from './order-from-hold';
 import { sweepUnneededPayments } from './payments/unneeded';
@@ -22,8 +25,16 @@ export async function runScheduledMaintenance(env: Env, now = Date.now()) {
   const expiredOrders = await expireDueOrders(db, { env, requestId }, now);
   const refundedPayments = await sweepUnneededPayments(db, env, { env, requestId }, now);
   const recordedPurchases = await recordMissedPurchases({ env, requestId }, now);
+  const resyncedSessions = await resyncLiveSessions({ env, requestId }, now);
   const purgedKeys = await purgeExpiredIdempotencyKeys(env, now);
-  const done = { completedConversions, expiredOrders, refundedPayments, recordedPurchases, purgedKeys };
+  const done = {
+    completedConversions,
+    expiredOrders,
+    refundedPayments,
+    recordedPurchases,
+    resyncedSessions,
+    purgedKeys,
+  };
   log('info', 'maintenance', { requestId, ...done });
   return done;
 }

@@ -5,18 +5,12 @@ import { newId } from '../../src/lib/ids';
 import { emitDomainEvent } from '../../src/services/domain-events';
 import { liveStub } from '../../src/services/live-sessions';
 import { call, expectProblem } from '../helpers/http';
-import { connect, liveShow } from '../helpers/live';
+import { connect, hold, liveShow } from '../helpers/live';
 import { signUp } from '../helpers/users';
 
 async function reserved(variantId: string) {
   const row = await env.DB.prepare('select stock_reserved as r from variants where id = ?').bind(variantId).first();
   return row?.r;
-}
-
-async function hold(sessionId: string, token: string, productId: string, quantity = 1) {
-  const res = await call('POST', `/v1/live-sessions/${sessionId}/holds`, { token, body: { productId, quantity } });
-  if (res.status !== 201) throw new Error(`hold failed ${res.status} ${res.text}`);
-  return res.json.id as string;
 }
 
 describe('convertHold (RPC for the orders service)', () => {

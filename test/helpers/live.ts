@@ -96,6 +96,13 @@ export async function ticketFor(sessionId: string, token: string) {
   return res.json.ticket as string;
 }
 
+/** A viewer's hold (claim) of units of a shown product, through the API; its id. */
+export async function hold(sessionId: string, token: string, productId: string, quantity = 1) {
+  const res = await call('POST', `/v1/live-sessions/${sessionId}/holds`, { token, body: { productId, quantity } });
+  if (res.status !== 201) throw new Error(`hold failed ${res.status} ${res.text}`);
+  return res.json.id as string;
+}
+
 /** A signed-in viewer's socket (ticket first). */
 export async function connectAs(sessionId: string, token: string, query = '') {
   const ticket = await ticketFor(sessionId, token);

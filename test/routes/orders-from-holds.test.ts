@@ -6,16 +6,10 @@ import { notifyLiveSessions } from '../../src/services/live-subscriber';
 import { runScheduledMaintenance } from '../../src/services/maintenance';
 import { insertProduct } from '../helpers/catalog';
 import { call, expectProblem } from '../helpers/http';
-import { connect, liveShow, type Viewer, waitFor } from '../helpers/live';
+import { connect, hold, liveShow, type Viewer, waitFor } from '../helpers/live';
 import { eventually, expectStockConsistent, order, pay, stockOf } from '../helpers/orders';
 import { shareOf } from '../helpers/social';
 import { signUp, signUpAdmin } from '../helpers/users';
-
-async function hold(sessionId: string, token: string, productId: string, quantity = 1) {
-  const res = await call('POST', `/v1/live-sessions/${sessionId}/holds`, { token, body: { productId, quantity } });
-  if (res.status !== 201) throw new Error(`hold failed ${res.status} ${res.text}`);
-  return res.json.id as string;
-}
 
 async function setup(stock = 5, quantity = 2) {
   const show = await liveShow({ variants: [{ price: 3000, stock }] });

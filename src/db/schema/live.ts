@@ -30,10 +30,16 @@ export const liveSessions = sqliteTable(
     endedAt: integer('ended_at'),
     summary: text('summary', { mode: 'json' }).$type<LiveSummary>(),
     createdAt: integer('created_at').notNull(),
+    /**
+     * Set (epoch ms) when a call telling the session's object of a change failed; the maintenance cron has the
+     * object catch up with D1 and clears it (src/services/live-resync.ts).
+     */
+    resyncRequestedAt: integer('resync_requested_at'),
   },
   (t) => [
     index('live_sessions_status_idx').on(t.status, t.createdAt, t.id),
     index('live_sessions_creator_idx').on(t.creatorId, t.createdAt, t.id),
+    index('live_sessions_resync_idx').on(t.resyncRequestedAt).where(sql`${t.resyncRequestedAt} is not null`),
   ],
 );
 

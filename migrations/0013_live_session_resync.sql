@@ -1,0 +1,2 @@
+ALTER TABLE `live_sessions` ADD `resync_requested_at` integer;--> statement-breakpoint
+CREATE INDEX `live_sessions_resync_idx` ON `live_sessions` (`resync_requested_at`) WHERE "live_sessions"."resync_requested_at" is not null;
