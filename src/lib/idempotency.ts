@@ -4,7 +4,8 @@
  * - the key is claimed with one INSERT that fails on conflict BEFORE the handler runs, so two
  *   concurrent requests with one key never both execute: the loser gets `409 idempotency_in_progress`;
  * - the first response is stored with a fingerprint (SHA-256 of method, path, query and body); a replay
- *   returns it with `Idempotent-Replayed: true`; the same key with another request is `422`;
+ *   returns it (status, body and the headers in REPLAYED_HEADERS) with `Idempotent-Replayed: true`; the same
+ *   key with another request is `422`;
  * - keys are kept for IDEMPOTENCY_KEY_TTL_SECONDS (default and minimum 7 days: longer than a phone's
  *   offline outbox holds a write); the cron handler deletes expired rows.
  * Responses where the request never really executed (400/401/403/413/415/429, 5xx, and whatever no route
@@ -35,7 +36,21 @@ const MIN_TTL_SECONDS = 7 * 24 * 3600;
 const STALE_CLAIM_MS = 60_000;
 // 405: no route ran (and a replay would drop the Allow header a 405 must carry).
 const NOT_STORED = new Set([400, 401, 403, 413, 415, 429]);
-const REPLAYED_HEADERS = ['content-type', 'location'];
+/**
+ * The stored headers a replay sends back: what describes the representation and how it may be cached (a
+ * replayed private answer must stay uncacheable). An allow-list keeps rows small and keeps Set-Cookie and
+ * anything else carrying a secret out of D1; per-request headers (X-Request-Id, rate limits, Vary: Accept-
+ * Encoding) are added again by the outer middleware on the replay itself.
+ */
+const REPLAYED_HEADERS = [
+  'content-type',
+  'content-location',
+  'location',
+  'cache-control',
+  'etag',
+  'last-modified',
+  'expires',
+];
 
 export function idempotencyTtlMs(env: Env): number {
   const configured = Number(env.IDEMPOTENCY_KEY_TTL_SECONDS);

@@ -1,6 +1,8 @@
 import { env } from 'cloudflare:test';
+import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { purgeExpiredIdempotencyKeys } from '../../src/lib/idempotency';
+import type { AppEnv } from '../../src/lib/context';
+import { idempotency, purgeExpiredIdempotencyKeys } from '../../src/lib/idempotency';
 import { insertProduct } from '../helpers/catalog';
 import { call, expectProblem } from '../helpers/http';
 import { expectStockConsistent, order, stockOf } from '../helpers/orders';
@@ -37,8 +39,30 @@ describe('Idempotency-Key', () => {
     expect(again.status).toBe(201);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(again.headers.get('location')).toBe(first.headers.get('location'));
+    // A replayed order is as private as the first answer: shared caches must not keep it either.
+    expect(again.headers.get('cache-control')).toBe('private, no-store');
     expect(again.json).toEqual(first.json);
     expect(await stockOf(product.variantIds[0])).toEqual({ onHand: 10, reserved: 1 });
+  });
+
+  it('replays the headers that describe the response (ETag, Cache-Control), never cookies', async () => {
+    // No route answers a POST with an ETag yet, so a one-route app stands in for one.
+    const mini = new Hono<AppEnv>().use(idempotency).post('/things', (c) => {
+      c.header('ETag', '"v1"');
+      c.header('Cache-Control', 'private, no-cache');
+      c.header('Set-Cookie', 'session=secret');
+      c.header('X-Request-Id', 'req-first');
+      return c.json({ made: crypto.randomUUID() }, 201);
+    });
+    const init = { method: 'POST', headers: { 'idempotency-key': crypto.randomUUID() }, body: '{}' };
+    const first = await mini.request('/things', init, env);
+    const replay = await mini.request('/things', init, env);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(await replay.json()).toEqual(await first.json());
+    expect(replay.headers.get('etag')).toBe('"v1"');
+    expect(replay.headers.get('cache-control')).toBe('private, no-cache');
+    expect(replay.headers.get('set-cookie')).toBeNull();
+    expect(replay.headers.get('x-request-id')).toBeNull();
   });
 
   it('runs a burst of concurrent retries with one key exactly once', async () => {
