@@ -17,6 +17,7 @@ import { allowedOrigin, apiContentSecurity, jsonGuard, SECURE_HEADERS } from './
 import { idempotency } from './lib/idempotency';
 import { log } from './lib/logger';
 import { conditionalGet, limitBody, requestLog, requireJsonBody, varyOnEncoding } from './lib/middleware';
+import { Money } from './lib/money';
 import { auditRouter } from './routes/audit';
 import { authRouter } from './routes/auth';
 import { cartRouter } from './routes/cart';
@@ -38,6 +39,7 @@ import { sharesRouter } from './routes/shares';
 import { usersRouter } from './routes/users';
 import { videosRouter } from './routes/videos';
 import { webhooksRouter } from './routes/webhooks';
+import { SocialProof } from './schemas/discovery';
 import './services/privacy/index';
 import './services/subscribers';
 
@@ -92,6 +94,12 @@ export function createApp() {
     .route('/', ordersRouter)
     .route('/', webhooksRouter);
 
+  // Components also used with a description of their own (`price: Money.openapi({ description })`). The
+  // generator builds a component from the first use it meets, that use's description included, and then
+  // finds nothing new at that use: a bare $ref. Registered schemas are generated before any route, so the
+  // components keep their own text and each use gets `allOf: [$ref, {description}]`.
+  app.openAPIRegistry.register('Money', Money);
+  app.openAPIRegistry.register('SocialProof', SocialProof);
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
     scheme: 'bearer',

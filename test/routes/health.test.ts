@@ -80,6 +80,19 @@ describe('conventions', () => {
     expect(nullableComponents).toEqual([]);
   });
 
+  it('keeps a description given where a shared component is used, and the component its own', async () => {
+    const schemas = (await call('GET', '/openapi.json')).json.components.schemas;
+    type Schema = { description?: string; allOf?: Schema[] };
+    const described = (s: Schema) => s.description ?? s.allOf?.find((part) => part.description)?.description;
+    expect(described(schemas.ProductCard.properties.price)).toBe('The lowest variant price');
+    expect(described(schemas.ProductListItem.properties.price)).toBe('The lowest variant price');
+    expect(described(schemas.ProductCard.properties.socialProof)).toMatch(/^Shared by every viewer/);
+    // The generator used to build a component from its first use, description included: every Order.total
+    // was "the lowest variant price", and the feed's socialProof said followedBuyers is always null.
+    expect(schemas.Money.description).toBeUndefined();
+    expect(schemas.SocialProof.description).toMatch(/^Counted from real events/);
+  });
+
   it('serves an OpenAPI 3.1 document and the docs page with a local script', async () => {
     const doc = await call('GET', '/openapi.json');
     expect(doc.json.openapi).toBe('3.1.0');
