@@ -10,7 +10,7 @@ import { inList } from '../../src/db/bounded';
 import { liveSessionProducts, liveSessions, products, variants } from '../../src/db/schema';
 import type { SessionCore, VariantDbRow } from './core';
 import { LiveError } from './errors';
-import { applyD1Holds, d1HoldsQuery } from './holds';
+import { applyD1Holds, d1HoldsQuery } from './holds-from-d1';
 import { announceSale } from './host';
 import { applyShowOrders, showOrdersQuery } from './sales';
 

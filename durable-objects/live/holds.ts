@@ -2,13 +2,14 @@
  * Holds (claims): units taken out of what others can buy until the hold expires, is released, or becomes
  * an order. Each transition is one D1 batch — the stock statements from src/services/inventory.ts plus the
  * hold row — so D1 alone always accounts for every reserved unit; the object mirrors holds to count
- * held/sold per variant and to expire them by alarm.
+ * held/sold per variant and to expire them by alarm, and takes D1's word where the two differ
+ * (holds-from-d1.ts).
  */
 
 import { and, eq, exists, sql } from 'drizzle-orm';
 import { inList } from '../../src/db/bounded';
 import type { Db } from '../../src/db/client';
-import { holds, orderItems, variants as variantRows } from '../../src/db/schema';
+import { holds, variants as variantRows } from '../../src/db/schema';
 import { newId } from '../../src/lib/ids';
 import {
   isStockShortage,
@@ -18,6 +19,7 @@ import {
 } from '../../src/services/inventory';
 import type { SessionCore, VariantDbRow } from './core';
 import { LiveError } from './errors';
+import { syncHoldsFromD1 } from './holds-from-d1';
 import type { HoldRow } from './store';
 
 export const HOLD_TTL_MS = 10 * 60 * 1000;
@@ -169,65 +171,6 @@ async function endHolds(core: SessionCore, due: HoldRow[], status: 'released' | 
   }
   if (ended.size < due.length) await syncHoldsFromD1(core);
   await core.refreshStock(productIds);
-}
-
-/** The show's holds as D1 has them (for syncHoldsFromD1; a query builder, so it can run inside a batch). */
-export function d1HoldsQuery(db: Db, sessionId: string) {
-  return db
-    .select({
-      id: holds.id,
-      userId: holds.userId,
-      productId: holds.productId,
-      variantId: holds.variantId,
-      quantity: holds.quantity,
-      status: holds.status,
-      expiresAt: holds.expiresAt,
-      orderId: holds.orderId,
-      createdAt: holds.createdAt,
-      orderPrice: orderItems.unitPrice,
-      priceNow: variantRows.price,
-    })
-    .from(holds)
-    .leftJoin(orderItems, and(eq(orderItems.orderId, holds.orderId), eq(orderItems.variantId, holds.variantId)))
-    .leftJoin(variantRows, eq(variantRows.id, holds.variantId))
-    .where(eq(holds.sessionId, sessionId));
-}
-
-export type D1Hold = Awaited<ReturnType<typeof d1HoldsQuery>>[number];
-
-/**
- * Brings the object's holds in line with D1's, which account for every reserved unit: a hold D1 has and this
- * object does not (its storage was lost, or it was reset between D1's write and its own) is taken in, and one
- * whose D1 status moved on without this object (converted, released, expired) takes that status. A hold the
- * object marked `reversed` stays so (D1 keeps `converted`; the order's status says the rest). A converted
- * hold's unit price is its order line's, else the variant's price now. Writes only the object's storage:
- * callers re-read the variants (refreshStock) to count held and sold again.
- */
-export function applyD1Holds(core: SessionCore, rows: D1Hold[]) {
-  for (const row of rows) {
-    const known = core.store.hold(row.id);
-    if (known && (known.status === row.status || known.status === 'reversed')) continue;
-    const unitPrice = row.orderPrice ?? known?.unit_price ?? row.priceNow ?? 0;
-    core.store.run(
-      `insert into holds (id, user_id, product_id, variant_id, quantity, status, expires_at, order_id, unit_price,
-       created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (id) do update set status = excluded.status,
-       order_id = excluded.order_id, unit_price = excluded.unit_price`,
-      row.id,
-      row.userId,
-      row.productId,
-      row.variantId,
-      row.quantity,
-      row.status,
-      row.expiresAt,
-      row.orderId,
-      unitPrice,
-      row.createdAt,
-    );
-  }
-}
-
-export async function syncHoldsFromD1(core: SessionCore) {
-  applyD1Holds(core, await d1HoldsQuery(core.db, core.current().id));
 }
 
 function ownHold(core: SessionCore, holdId: string, userId: string) {
