@@ -34,3 +34,12 @@ export const Timestamp = z.string().datetime().openapi({ example: '2026-11-26T13
 export function toIso(ms: number): string {
   return new Date(ms).toISOString();
 }
+
+/**
+ * A number read from the query string, e.g. `QueryNumber(z.number().int().min(0))`. Not `z.coerce.number()`:
+ * that turns null into 0, and the OpenAPI generator, which asks a schema whether it takes null, then documents
+ * the parameter as nullable and never required, so a generated client may leave out one the server needs.
+ */
+export function QueryNumber<T extends z.ZodNumber>(schema: T) {
+  return z.preprocess((value) => (typeof value === 'string' ? Number(value) : value), schema);
+}

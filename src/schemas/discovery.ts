@@ -2,7 +2,7 @@
 import { z } from '@hono/zod-openapi';
 import { shareTargets, videoEventTypes } from '../db/schema/discovery';
 import { Money } from '../lib/money';
-import { Id, Timestamp } from './common';
+import { Id, QueryNumber, Timestamp } from './common';
 import { Post, WebUrl } from './social';
 
 export const ShareTarget = z.enum(shareTargets).openapi({ example: 'product' });
@@ -120,7 +120,7 @@ export const VideoProductsAt = z
   .openapi('VideoProductsAt');
 
 export const AtQuery = z.object({
-  atMs: z.coerce.number().int().min(0).max(86_400_000).openapi({ example: 15_000 }),
+  atMs: QueryNumber(z.number().int().min(0).max(86_400_000)).openapi({ example: 15_000 }),
 });
 
 export const SocialProof = z

@@ -2,7 +2,7 @@
 import { z } from '@hono/zod-openapi';
 import { Money } from '../lib/money';
 import { PageQuery } from '../lib/pagination';
-import { Id, Timestamp } from './common';
+import { Id, QueryNumber, Timestamp } from './common';
 import { SocialProof } from './discovery';
 import { Media } from './social';
 
@@ -109,8 +109,12 @@ export const ProductListQuery = PageQuery.extend({
   q: z.string().trim().min(1).max(200).optional().openapi({ description: 'Full-text search', example: 'linen shirt' }),
   category: Category.optional(),
   creatorId: Id('user').optional(),
-  minPrice: z.coerce.number().int().min(0).optional().openapi({ description: 'Minor units, inclusive', example: 1000 }),
-  maxPrice: z.coerce.number().int().min(0).optional().openapi({ description: 'Minor units, inclusive', example: 5000 }),
+  minPrice: QueryNumber(z.number().int().min(0))
+    .optional()
+    .openapi({ description: 'Minor units, inclusive', example: 1000 }),
+  maxPrice: QueryNumber(z.number().int().min(0))
+    .optional()
+    .openapi({ description: 'Minor units, inclusive', example: 5000 }),
   inStock: z
     .enum(['true', 'false'])
     .transform((v) => v === 'true')

@@ -93,6 +93,23 @@ describe('conventions', () => {
     expect(schemas.SocialProof.description).toMatch(/^Counted from real events/);
   });
 
+  it('documents query parameters as the server reads them: never null, required where it requires them', async () => {
+    type Param = { name: string; in: string; required: boolean; schema: { type?: string | string[] } };
+    const paths: Record<string, Record<string, { parameters?: Param[] }>> = (await call('GET', '/openapi.json')).json
+      .paths;
+    const params = Object.entries(paths).flatMap(([path, item]) =>
+      Object.values(item).flatMap((op) => (op.parameters ?? []).map((p) => ({ path, ...p }))),
+    );
+    // A query string cannot carry null; a generated client would offer `atMs?: number | null` and let a
+    // caller leave out what the server answers 400 without.
+    const nullable = params.filter((p) => Array.isArray(p.schema.type) && p.schema.type.includes('null'));
+    expect(nullable.map((p) => `${p.path} ?${p.name}`)).toEqual([]);
+    const atMs = params.find((p) => p.path === '/v1/videos/{id}/products' && p.name === 'atMs');
+    expect(atMs).toMatchObject({ in: 'query', required: true, schema: { type: 'integer', minimum: 0 } });
+    const minPrice = params.find((p) => p.path === '/v1/products' && p.name === 'minPrice');
+    expect(minPrice).toMatchObject({ required: false, schema: { type: 'integer', minimum: 0 } });
+  });
+
   it('serves an OpenAPI 3.1 document and the docs page with a local script', async () => {
     const doc = await call('GET', '/openapi.json');
     expect(doc.json.openapi).toBe('3.1.0');

@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { requireRole } from '../../lib/auth';
 import { bearerSecurity, jsonBody, jsonContent, problems } from '../../lib/openapi';
 import { Page, PageQuery } from '../../lib/pagination';
+import { QueryNumber } from '../../schemas/common';
 import {
   LiveSession,
   LiveSessionCreate,
@@ -68,8 +69,8 @@ export const socket = createRoute({
     params: LiveSessionParams,
     query: z.object({
       ticket: z.string().max(64).optional().openapi({ description: 'Single-use ticket for signed-in users' }),
-      lastSeq: z.coerce.number().int().min(0).optional(),
-      epoch: z.coerce.number().int().optional(),
+      lastSeq: QueryNumber(z.number().int().min(0)).optional(),
+      epoch: QueryNumber(z.number().int()).optional(),
     }),
   },
   responses: { 101: { description: 'Switching protocols' }, ...problems(400, 401, 404, 426) },
