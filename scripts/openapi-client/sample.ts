@@ -1,0 +1,69 @@
+/**
+ * What an integrator writes with a client generated from /openapi.json (openapi-typescript + openapi-fetch).
+ * `npm run openapi:client` type-checks it against types generated from the served document; it is never run.
+ * Each `@ts-expect-error` is a mistake the types must catch: if they turned loose (`any`, `unknown`, an
+ * optional where the server requires a value), the directive goes unused and the check fails.
+ */
+import createClient from 'openapi-fetch';
+// Written by `npm run openapi:client`; not committed.
+import type { components, paths } from '../../dist/openapi-client/schema';
+
+type Money = components['schemas']['Money'];
+
+const api = createClient<paths>({ baseUrl: 'http://localhost:8787', headers: { 'X-Device': 'web' } });
+const price = (money: Money) => `${(money.amount / 100).toFixed(2)} ${money.currency}`;
+
+export async function searchProducts(cursor?: string) {
+  const { data, error } = await api.GET('/v1/products', {
+    params: { query: { q: 'linen shirt', minPrice: 1000, inStock: 'true', sort: 'price_asc', limit: 10, cursor } },
+  });
+  if (error) throw new Error(`${error.code}: ${error.detail}`); // problem+json
+  const lines = data.data.map((item) => `${item.title} ${price(item.price)}`);
+  return { lines, next: data.nextCursor ?? undefined };
+}
+
+export async function productCard(id: string) {
+  const { data, error, response } = await api.GET('/v1/products/{id}', { params: { path: { id } } });
+  if (error) return response.status === 404 ? undefined : Promise.reject(new Error(error.detail));
+  const amount: number = data.price.amount;
+  const variants = data.variants.map((variant) => variant.id);
+  // @ts-expect-error ProductCard has no priceCents
+  data.priceCents;
+  return { amount, variants, creator: data.creator.displayName };
+}
+
+export async function placeOrder(accessToken: string, productId: string) {
+  const { data, error } = await api.POST('/v1/orders', {
+    params: { header: { 'idempotency-key': crypto.randomUUID() } },
+    headers: { Authorization: `Bearer ${accessToken}` },
+    body: { items: [{ productId, quantity: 2 }] },
+  });
+  if (error) throw new Error(error.code);
+  const status: 'pending_payment' | 'paid' | 'fulfilled' | 'cancelled' | 'refunded' = data.status;
+  return { id: data.id, status, total: price(data.total) };
+}
+
+export async function watchLive(id: string) {
+  const { data } = await api.GET('/v1/live-sessions/{id}', { params: { path: { id } } });
+  if (!data) return undefined;
+  const { session, seq } = data;
+  // @ts-expect-error summary is null until the show ends
+  session.summary.revenue;
+  const revenue = session.summary ? price(session.summary.revenue) : undefined;
+  const onSale = session.products.map((p) => ({ title: p.title, flash: p.flashSale && price(p.flashSale.price) }));
+  return { status: session.status, seq, viewers: session.viewers, revenue, onSale };
+}
+
+export async function mistakes(id: string, productId: string) {
+  // @ts-expect-error the path parameter is `id`
+  await api.GET('/v1/products/{id}', { params: { path: { productId: id } } });
+  const header = { 'idempotency-key': 'k1' };
+  // @ts-expect-error quantity is an integer
+  await api.POST('/v1/orders', { params: { header }, body: { items: [{ productId, quantity: '2' }] } });
+  // @ts-expect-error an order needs an Idempotency-Key
+  await api.POST('/v1/orders', { body: { items: [{ productId, quantity: 1 }] } });
+  // @ts-expect-error ?atMs= is required
+  await api.GET('/v1/videos/{id}/products', { params: { path: { id } } });
+  // A field with a default may be left out (register as a shopper).
+  await api.POST('/v1/auth/register', { body: { email: 'ada@example.com', password: 'pw', displayName: 'Ada' } });
+}
