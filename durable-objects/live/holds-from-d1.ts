@@ -30,7 +30,7 @@ export function d1HoldsQuery(db: Db, sessionId: string) {
     .where(eq(holds.sessionId, sessionId));
 }
 
-export type D1Hold = Awaited<ReturnType<typeof d1HoldsQuery>>[number];
+type D1Hold = Awaited<ReturnType<typeof d1HoldsQuery>>[number];
 
 /**
  * Brings the object's holds in line with D1's, which account for every reserved unit: a hold D1 has and this

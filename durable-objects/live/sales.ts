@@ -8,7 +8,8 @@
  */
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../src/db/client';
-import { orderItems, orders } from '../../src/db/schema';
+import { orders } from '../../src/db/schema';
+import { type ShowSaleLine, showSaleLines } from '../../src/services/orders';
 import type { SessionCore } from './core';
 import { LiveError } from './errors';
 
@@ -82,25 +83,7 @@ function unrecord(core: SessionCore, orderId: string): string[] {
 const STANDING = new Set(['pending_payment', 'paid', 'fulfilled']);
 
 /** Every line of the orders attributed to the show, as D1 has them (a query builder, so it can run in a batch). */
-export function showOrdersQuery(db: Db, sessionId: string) {
-  return db
-    .select({
-      orderId: orders.id,
-      status: orders.status,
-      holdId: orders.holdId,
-      placedAt: orders.createdAt,
-      currency: orders.currency,
-      productId: orderItems.productId,
-      variantId: orderItems.variantId,
-      quantity: orderItems.quantity,
-      unitPrice: orderItems.unitPrice,
-    })
-    .from(orders)
-    .innerJoin(orderItems, eq(orderItems.orderId, orders.id))
-    .where(eq(orders.liveSessionId, sessionId));
-}
-
-export type ShowOrderLine = Awaited<ReturnType<typeof showOrdersQuery>>[number];
+export const showOrdersQuery = (db: Db, sessionId: string) => showSaleLines(db, eq(orders.liveSessionId, sessionId));
 
 /**
  * Brings the show's sales in line with D1, its record of orders (read by showOrdersQuery): an order whose
@@ -108,8 +91,8 @@ export type ShowOrderLine = Awaited<ReturnType<typeof showOrdersQuery>>[number];
  * refunded meanwhile is taken out. Returns the products whose figures changed; the caller refreshes them
  * (refreshStock), which tells viewers. Runs at the end, on a resync and when the object reloads from D1.
  */
-export function applyShowOrders(core: SessionCore, rows: ShowOrderLine[]): string[] {
-  const byOrder = new Map<string, ShowOrderLine[]>();
+export function applyShowOrders(core: SessionCore, rows: ShowSaleLine[]): string[] {
+  const byOrder = new Map<string, ShowSaleLine[]>();
   for (const row of rows) {
     const lines = byOrder.get(row.orderId) ?? [];
     lines.push(row);

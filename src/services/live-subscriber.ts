@@ -8,11 +8,12 @@
 import { and, eq, ne } from 'drizzle-orm';
 import { inList } from '../db/bounded';
 import { createDb, type Db } from '../db/client';
-import { liveSessionProducts, liveSessions, orderItems, orders } from '../db/schema';
+import { liveSessionProducts, liveSessions, orders } from '../db/schema';
 import { log } from '../lib/logger';
 import type { DomainEvent, EventContext } from './domain-events';
 import { requestResync } from './live-resync';
 import { liveStub } from './live-sessions';
+import { showSaleLines } from './orders';
 
 /** The products whose price or stock an event may have changed. */
 function changedProducts(event: DomainEvent): string[] {
@@ -36,19 +37,15 @@ export function sessionsShowing(db: Db, productIds: string[]) {
  * and the lines it may count as its sales (the session object keeps those of products it shows).
  */
 async function placedOrder(db: Db, orderId: string) {
-  const rows = await db
-    .select({
-      placedAt: orders.createdAt,
-      productId: orderItems.productId,
-      variantId: orderItems.variantId,
-      quantity: orderItems.quantity,
-      unitPrice: orderItems.unitPrice,
-      currency: orders.currency,
-    })
-    .from(orderItems)
-    .innerJoin(orders, eq(orders.id, orderItems.orderId))
-    .where(eq(orderItems.orderId, orderId));
-  return { orderId, placedAt: rows[0]?.placedAt ?? 0, lines: rows.map(({ placedAt: _, ...line }) => line) };
+  const rows = await showSaleLines(db, eq(orders.id, orderId));
+  const lines = rows.map(({ productId, variantId, quantity, unitPrice, currency }) => ({
+    productId,
+    variantId,
+    quantity,
+    unitPrice,
+    currency,
+  }));
+  return { orderId, placedAt: rows[0]?.placedAt ?? 0, lines };
 }
 
 /**

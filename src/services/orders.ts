@@ -3,7 +3,7 @@
  * reservation (src/services/inventory.ts); the stock CHECK constraint makes a short line fail the whole
  * batch, so a 409 means nothing was written and nothing reserved.
  */
-import { and, desc, eq, lt, or } from 'drizzle-orm';
+import { and, desc, eq, lt, or, type SQL } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import { inList, insertRows } from '../db/bounded';
 import type { Db } from '../db/client';
@@ -74,6 +74,30 @@ export function showOf(order: Pick<OrderRow, 'liveSessionId' | 'holdId'>) {
   const fromHold = order.holdId && liveSessionId ? { holdId: order.holdId, sessionId: liveSessionId } : undefined;
   return { liveSessionId, fromHold };
 }
+
+/**
+ * Order lines as a live show counts them as its sales (durable-objects/live/sales.ts): one row per line, with
+ * its order's status, hold, currency and the time it was placed. A query builder, so it can run in a batch.
+ */
+export function showSaleLines(db: Db, where: SQL) {
+  return db
+    .select({
+      orderId: orders.id,
+      status: orders.status,
+      holdId: orders.holdId,
+      placedAt: orders.createdAt,
+      currency: orders.currency,
+      productId: orderItems.productId,
+      variantId: orderItems.variantId,
+      quantity: orderItems.quantity,
+      unitPrice: orderItems.unitPrice,
+    })
+    .from(orders)
+    .innerJoin(orderItems, eq(orderItems.orderId, orders.id))
+    .where(where);
+}
+
+export type ShowSaleLine = Awaited<ReturnType<typeof showSaleLines>>[number];
 
 export async function placeOrder(
   db: Db,
