@@ -1,6 +1,7 @@
 /** The session as a snapshot: what a viewer gets first, and `GET /v1/live-sessions/{id}`. */
 import type { SessionState, VariantState } from '../live-session.protocol';
 import type { SessionCore } from './core';
+import { viewerCount } from './sockets';
 import type { VariantRow } from './store';
 
 const CHAT_IN_SNAPSHOT = 50;
@@ -29,7 +30,7 @@ export function buildSnapshot(core: SessionCore): SessionState {
     scheduledAt: iso(s.scheduled_at),
     startedAt: iso(s.started_at),
     endedAt: iso(s.ended_at),
-    viewers: core.ctx.getWebSockets().length,
+    viewers: viewerCount(core),
     products: core.store.products().map((p) => {
       const sale = core.store.flashSale(p.product_id);
       return {

@@ -1,6 +1,9 @@
 /** `viewerCount()`: the open sockets of a session, for "viewers now" on cards and the feed. */
 import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import type { SessionCore } from '../../durable-objects/live/core';
+import { buildSnapshot } from '../../durable-objects/live/snapshot';
+import type { LiveSession } from '../../durable-objects/live-session';
 import { viewersNow } from '../../src/services/live-now';
 import { liveStub } from '../../src/services/live-sessions';
 import { connect, liveShow } from '../helpers/live';
@@ -28,6 +31,28 @@ describe('viewerCount', () => {
     await viewers[0].closed;
     expect(await eventually(() => stub.viewerCount(), 2)).toBe(2);
     expect(await viewersNow(env, [show.id])).toEqual(new Map([[show.id, 2]]));
+  });
+
+  it('leaves out a socket the server closed whose client has not answered, in the snapshot too', async () => {
+    const show = await liveShow();
+    const stub = liveStub(env, show.id);
+    const watching = await connect(show.id);
+    await watching.next('snapshot');
+    const counted = await runInDurableObject(stub, (instance: LiveSession, state) => {
+      // A client end nobody reads (as a stalled peer's): the server's close is never answered.
+      const { 1: server } = new WebSocketPair();
+      state.acceptWebSocket(server);
+      server.close(4001, 'heartbeat timeout');
+      expect(
+        state
+          .getWebSockets()
+          .map((ws) => ws.readyState)
+          .sort(),
+      ).toEqual([WebSocket.OPEN, WebSocket.CLOSING]);
+      const core = (instance as unknown as { core: SessionCore }).core;
+      return { viewerCount: instance.viewerCount(), snapshot: buildSnapshot(core).viewers };
+    });
+    expect(counted).toEqual({ viewerCount: 1, snapshot: 1 });
   });
 
   it('is 0 for a session the object never loaded, and stores nothing', async () => {
