@@ -159,3 +159,9 @@ export type EventBody = HistoryEvent extends infer E
 /** The exact ping frame; the object answers it without waking (setWebSocketAutoResponse). */
 export const PING_FRAME = '{"type":"ping"}';
 export const PONG_FRAME = '{"type":"pong"}';
+
+/**
+ * The close code of a socket whose client pinged and then fell silent (see live/heartbeats.ts); clients
+ * reconnect and resume as after any other close.
+ */
+export const HEARTBEAT_TIMEOUT_CLOSE = 4001;

@@ -12,6 +12,7 @@ import { chatOf, eraseChat, muteUser, postChat, removeChat } from './live/chat';
 import { acceptSocket, issueTicket } from './live/connect';
 import { SessionCore } from './live/core';
 import { LiveError, toResult } from './live/errors';
+import { notePing } from './live/heartbeats';
 import { convertHold, createHold, releaseHold } from './live/holds';
 import { startFlashSale, updateProduct } from './live/host';
 import { endSession, resync, runDue, startSession, updateStoredSummary } from './live/lifecycle';
@@ -250,6 +251,7 @@ export class LiveSession extends DurableObject<Env> {
       case 'hello':
         return resume(this.core, ws, message.lastSeq, message.epoch);
       case 'ping':
+        notePing(ws);
         return send(ws, { type: 'pong' });
       case 'react':
         return this.coalescer.react(message.emoji);

@@ -6,6 +6,7 @@ import { ApiError, problemResponse } from '../../src/lib/errors';
 import { apiAnswerHeaders, requestIdOf } from '../../src/lib/upgrade-headers';
 import type { SessionCore } from './core';
 import { LiveError } from './errors';
+import { armSweep } from './heartbeats';
 import { type Identity, resume, sendFrame, snapshotFrame } from './sockets';
 
 export const TICKET_TTL_MS = 60_000;
@@ -82,7 +83,10 @@ export async function acceptSocket(core: SessionCore, request: Request, onJoin: 
     sendFrame(server, snapshotFrame(core, server));
   }
   if (core.current().status === 'ended') server.close(1000, 'session ended');
-  else onJoin();
+  else {
+    onJoin();
+    await armSweep(core);
+  }
   // Only the request id: the security headers govern how a browser treats a body (sniffing, framing, CSP),
   // and a 101 has none. Each header of a 101 is kept for the connection's life, about 1 KiB per header and
   // viewer here (bench:live measured 105 → 118 KiB per viewer with the full set).

@@ -159,9 +159,12 @@ export class SessionCore {
 
   /** Points the object's one alarm at the earliest due item. */
   async scheduleAlarm() {
+    const current = await this.ctx.storage.getAlarm();
+    // Read after the await: a socket accepted meanwhile (which is not serialized) may have added a due item,
+    // and whichever call writes last must write what the store says now.
     const due = this.store.nextDueAt();
     // Most mutations leave it where it was; not rewriting it keeps a storage write out of their commit.
-    if (due === (await this.ctx.storage.getAlarm())) return;
+    if (due === current) return;
     if (due === null) await this.ctx.storage.deleteAlarm();
     else await this.ctx.storage.setAlarm(due);
   }

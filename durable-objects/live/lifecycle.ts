@@ -7,6 +7,7 @@ import { liveSessions } from '../../src/db/schema';
 import type { LiveSummaryWire } from '../live-session.protocol';
 import type { SessionCore } from './core';
 import { LiveError } from './errors';
+import { stopSweeps, sweepSilentSockets } from './heartbeats';
 import { expireDueHolds } from './holds';
 import { syncHoldsFromD1 } from './holds-from-d1';
 import { endFlashSale } from './host';
@@ -69,11 +70,12 @@ export async function endSession(core: SessionCore, now = Date.now()) {
       ws.close(1000, 'session ended');
     } catch {}
   }
+  stopSweeps(core);
   await core.scheduleAlarm();
   return { seq: core.current().seq, summary };
 }
 
-/** Everything due by `now`, then the alarm moves to the next due item. */
+/** Everything due by `now` (a look for silent sockets too), then the alarm moves to the next due item. */
 export async function runDue(core: SessionCore, now = Date.now()) {
   const session = core.current();
   if (session.status === 'scheduled' && session.scheduled_at !== null && session.scheduled_at <= now) {
@@ -83,6 +85,7 @@ export async function runDue(core: SessionCore, now = Date.now()) {
     if (sale.ends_at <= now) await endFlashSale(core, sale.product_id);
   }
   await expireDueHolds(core, now);
+  sweepSilentSockets(core, now);
   await core.scheduleAlarm();
 }
 

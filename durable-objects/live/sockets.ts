@@ -16,6 +16,8 @@ export interface Identity {
   userId: string | null;
   displayName: string;
   host: boolean;
+  /** When the client last sent a ping the runtime did not answer itself (heartbeats.ts). */
+  pingedAt?: number;
 }
 
 export const REACTIONS_EVERY_MS = 250;

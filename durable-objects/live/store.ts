@@ -28,6 +28,14 @@ create table if not exists attributed_sales (
   unit_price integer not null, reversed integer not null default 0, primary key (order_id, variant_id));
 `;
 
+/**
+ * When the object next looks for sockets whose pings stopped (heartbeats.ts): one row while it has sockets,
+ * none otherwise. Its own statement for the same reason as CHAT_POSTS.
+ */
+const SOCKET_SWEEP = `
+create table if not exists socket_sweep (id integer primary key check (id = 1), due integer not null);
+`;
+
 const SCHEMA = `
 create table if not exists session (
   id text primary key, creator_id text not null, title text not null, status text not null, currency text not null,
@@ -54,7 +62,7 @@ create table if not exists tickets (
   ticket text primary key, user_id text not null, display_name text not null, host integer not null,
   expires_at integer not null);
 create table if not exists mutes (user_id text primary key, until integer not null);
-${CHAT_POSTS}${ATTRIBUTED_SALES}`;
+${CHAT_POSTS}${ATTRIBUTED_SALES}${SOCKET_SWEEP}`;
 
 export interface SessionRow {
   id: string;
@@ -129,7 +137,7 @@ export class LiveStore {
 
   constructor(private readonly sql: SqlStorage) {
     this.ready = sql.exec("select 1 from sqlite_master where type = 'table' and name = 'session'").toArray().length > 0;
-    if (this.ready) sql.exec(CHAT_POSTS + ATTRIBUTED_SALES);
+    if (this.ready) sql.exec(CHAT_POSTS + ATTRIBUTED_SALES + SOCKET_SWEEP);
   }
 
   ensureSchema() {
@@ -213,13 +221,17 @@ export class LiveStore {
     return raw ? (JSON.parse(raw) as LiveSummaryWire) : null;
   }
 
-  /** The earliest moment something is due: a scheduled start, a flash sale's end or a hold's expiry. */
+  /**
+   * The earliest moment something is due: a scheduled start, a flash sale's end, a hold's expiry or a look
+   * for silent sockets.
+   */
   nextDueAt(): number | null {
     const row = this.one<{ due: number | null }>(
       `select min(due) as due from (
          select scheduled_at as due from session where status = 'scheduled' and scheduled_at is not null
          union all select min(ends_at) from flash_sales
-         union all select min(expires_at) from holds where status = 'active')`,
+         union all select min(expires_at) from holds where status = 'active'
+         union all select due from socket_sweep)`,
     );
     return row?.due ?? null;
   }

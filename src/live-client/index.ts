@@ -1,7 +1,8 @@
 /**
  * A small live-session client for browsers and Node ≥ 20 (pass the `ws` package's WebSocket where there is
  * no global one). It keeps the session state from the snapshot and events, detects gaps and new epochs and
- * resyncs, and reconnects with jittered back-off, resuming from the last seq it applied.
+ * resyncs, reconnects with jittered back-off, resuming from the last seq it applied, and pings now and then
+ * to notice a connection that died without a close.
  *
  * @example
  * import WebSocket from 'ws';
@@ -24,6 +25,8 @@ export interface SocketLike {
   onmessage: ((event: { data: unknown }) => void) | null;
   onclose: ((event: { code: number; reason: string }) => void) | null;
   onerror: ((event: unknown) => void) | null;
+  /** The `ws` package's immediate teardown (browsers only have close, which waits for the peer). */
+  terminate?(): void;
 }
 
 export interface LiveClientOptions {
@@ -33,6 +36,12 @@ export interface LiveClientOptions {
   /** Returns a fresh single-use ticket for each connection (signed-in users); anonymous without it. */
   getTicket?: () => Promise<string>;
   backoff?: { initialMs?: number; maxMs?: number };
+  /**
+   * A ping every `everyMs` (default 25 s); when nothing at all arrives within `timeoutMs` of it (default
+   * 10 s), the connection is taken for dead and replaced. `false`: no pings. The server closes sockets that
+   * pinged and then fell silent for two minutes (HEARTBEAT_TIMEOUT_CLOSE).
+   */
+  heartbeat?: { everyMs?: number; timeoutMs?: number } | false;
 }
 
 export type LiveStatus = 'idle' | 'connecting' | 'open' | 'waiting' | 'ended' | 'closed';
@@ -43,7 +52,15 @@ export class LiveClient {
   seq = 0;
   viewers = 0;
   status: LiveStatus = 'idle';
-  readonly stats = { connects: 0, reconnects: 0, gaps: 0, newEpochs: 0, duplicates: 0, snapshots: 0 };
+  readonly stats = {
+    connects: 0,
+    reconnects: 0,
+    gaps: 0,
+    newEpochs: 0,
+    duplicates: 0,
+    snapshots: 0,
+    deadConnections: 0,
+  };
   onChange: ((state: SessionState) => void) | null = null;
   onMessage: ((message: ServerMessage, receivedAt: number) => void) | null = null;
   onStatus: ((status: LiveStatus) => void) | null = null;
@@ -54,6 +71,8 @@ export class LiveClient {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private lastHelloAt = 0;
   private resyncTimer: ReturnType<typeof setTimeout> | null = null;
+  private heartbeatTimer: ReturnType<typeof setTimeout> | null = null;
+  private lastReceivedAt = 0;
   /** The highest seq seen in this epoch, applied or not: below it, we are missing events. */
   private highestSeen = 0;
   /** An event of another epoch came: only a snapshot puts us right. */
@@ -72,6 +91,7 @@ export class LiveClient {
     this.setStatus('closed');
     if (this.timer) clearTimeout(this.timer);
     if (this.resyncTimer) clearTimeout(this.resyncTimer);
+    this.stopHeartbeat();
     this.socket?.close(1000, 'client closed');
   }
 
@@ -106,14 +126,55 @@ export class LiveClient {
     socket.onopen = () => {
       this.attempt = 0;
       this.retryInMs = null;
+      this.lastReceivedAt = Date.now();
       this.setStatus('open');
+      this.beat(socket);
     };
     socket.onmessage = (event) => this.receive(String(event.data));
     socket.onerror = () => {};
     socket.onclose = () => {
-      if (this.socket === socket) this.socket = null;
+      if (this.socket === socket) {
+        this.socket = null;
+        this.stopHeartbeat();
+      }
       this.scheduleReconnect();
     };
+  }
+
+  /**
+   * The next ping, then a check that something (the pong, or any other frame) came back. On a phone that
+   * changed networks, or behind a NAT that forgot the connection, no close ever arrives: without this the
+   * viewer would sit on a frozen show until TCP gave up, minutes later.
+   */
+  private beat(socket: SocketLike) {
+    if (this.options.heartbeat === false) return;
+    const { everyMs = 25_000, timeoutMs = 10_000 } = this.options.heartbeat ?? {};
+    this.heartbeatTimer = setTimeout(() => {
+      const pingedAt = Date.now();
+      this.send({ type: 'ping' });
+      this.heartbeatTimer = setTimeout(() => {
+        if (this.lastReceivedAt >= pingedAt) return this.beat(socket);
+        this.stats.deadConnections += 1;
+        this.replace(socket);
+      }, timeoutMs);
+    }, everyMs);
+  }
+
+  private stopHeartbeat() {
+    if (this.heartbeatTimer) clearTimeout(this.heartbeatTimer);
+    this.heartbeatTimer = null;
+  }
+
+  /** Leaves a dead connection behind (nothing it might still deliver is applied) and connects again. */
+  private replace(socket: SocketLike) {
+    this.stopHeartbeat();
+    socket.onopen = socket.onmessage = socket.onclose = null;
+    this.socket = null;
+    try {
+      if (socket.terminate) socket.terminate();
+      else socket.close(4000, 'heartbeat timeout');
+    } catch {}
+    this.scheduleReconnect();
   }
 
   private scheduleReconnect() {
@@ -134,6 +195,7 @@ export class LiveClient {
 
   private receive(frame: string) {
     const receivedAt = Date.now();
+    this.lastReceivedAt = receivedAt;
     let message: ServerMessage;
     try {
       message = JSON.parse(frame) as ServerMessage;

@@ -1,12 +1,16 @@
-import { env, SELF } from 'cloudflare:test';
+import { env, runInDurableObject, SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { LiveClient, type SocketLike } from '../../src/live-client';
 import { liveStub } from '../../src/services/live-sessions';
 import { call } from '../helpers/http';
 import { liveShow, sleep } from '../helpers/live';
 
-/** A WebSocket over SELF.fetch (the test runs inside workerd), optionally dropping some frames. */
-function selfSocket(drop: (frame: string, index: number) => boolean = () => false) {
+/**
+ * A WebSocket over SELF.fetch (the test runs inside workerd), optionally dropping some frames: `drop` gets
+ * each frame, its index on this socket, and which socket this is (1 for the first one made).
+ */
+function selfSocket(drop: (frame: string, index: number, socket: number) => boolean = () => false) {
+  let made = 0;
   return class SelfSocket implements SocketLike {
     readyState = 0;
     onopen: SocketLike['onopen'] = null;
@@ -15,6 +19,7 @@ function selfSocket(drop: (frame: string, index: number) => boolean = () => fals
     onerror: SocketLike['onerror'] = null;
     private ws: WebSocket | undefined;
     private received = 0;
+    private readonly number = ++made;
     constructor(url: string) {
       void SELF.fetch(url.replace(/^ws/, 'http'), { headers: { upgrade: 'websocket' } }).then((res) => {
         const ws = res.webSocket;
@@ -27,7 +32,7 @@ function selfSocket(drop: (frame: string, index: number) => boolean = () => fals
         this.readyState = 1;
         this.onopen?.({});
         ws.addEventListener('message', (e) => {
-          if (!drop(e.data as string, this.received++)) this.onmessage?.({ data: e.data });
+          if (!drop(e.data as string, this.received++, this.number)) this.onmessage?.({ data: e.data });
         });
         ws.addEventListener('close', (e) => {
           this.readyState = 3;
@@ -120,6 +125,40 @@ describe('LiveClient', () => {
     }
     await until(() => client.seq === 7, 'both gaps filled');
     expect(client.stats.gaps).toBe(2);
+    expect({ seq: client.seq, session: { ...client.state, viewers: 0 } }).toEqual(await serverState(show.id));
+    client.close();
+  });
+
+  it('pings, and replaces a connection from which nothing arrives any more, resuming where it was', async () => {
+    const show = await liveShow({ variants: [{ price: 1000, stock: 20 }] });
+    // From `dead` on, the first connection delivers nothing (a link gone without a close); later ones work.
+    let dead = false;
+    const client = new LiveClient({
+      baseUrl: 'http://showroom.test',
+      sessionId: show.id,
+      WebSocket: selfSocket((_, __, socket) => dead && socket === 1),
+      heartbeat: { everyMs: 40, timeoutMs: 60 },
+      backoff: { initialMs: 40 },
+    });
+    client.connect();
+    await until(() => client.seq === 1 && client.status === 'open', 'snapshot');
+    // Several beats on a live connection: each ping is answered (by the runtime: the exact ping frame).
+    await sleep(400);
+    expect(client.stats).toMatchObject({ connects: 1, deadConnections: 0 });
+    const answered = await runInDurableObject(liveStub(env, show.id), (_, state) =>
+      state.getWebSockets().map((ws) => state.getWebSocketAutoResponseTimestamp(ws)),
+    );
+    expect(answered).toHaveLength(1);
+    expect(answered[0]).toBeInstanceOf(Date);
+
+    dead = true;
+    await call('PATCH', `/v1/live-sessions/${show.id}/products/${show.product.id}`, {
+      token: show.host.token,
+      body: { stock: 15 },
+    });
+    await until(() => client.seq === 2 && client.status === 'open', 'a new connection with the missed event');
+    expect(client.stats).toMatchObject({ deadConnections: 1, reconnects: 1, snapshots: 1, gaps: 0 });
+    expect(client.state?.products[0].variants[0].available).toBe(15);
     expect({ seq: client.seq, session: { ...client.state, viewers: 0 } }).toEqual(await serverState(show.id));
     client.close();
   });

@@ -2,7 +2,7 @@
  * Live-session fixtures: a creator with products and a session, and WebSocket viewers that record every
  * frame so tests can wait for the next message of a type.
  */
-import { SELF } from 'cloudflare:test';
+import { runInDurableObject, SELF } from 'cloudflare:test';
 import type { ServerMessage } from '../../durable-objects/live-session.protocol';
 import { insertProduct } from './catalog';
 import { call } from './http';
@@ -121,4 +121,15 @@ export async function waitFor(check: () => Promise<boolean>, what: string, timeo
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(10);
   }
+}
+
+/**
+ * The object's alarm, and when it next looks for silent sockets (heartbeats.ts; undefined without sockets):
+ * with viewers connected, the alarm is at whichever of that and the show's own due items comes first.
+ */
+export function alarmOf(stub: DurableObjectStub) {
+  return runInDurableObject(stub, async (_, state) => ({
+    alarm: await state.storage.getAlarm(),
+    sweepDue: state.storage.sql.exec<{ due: number }>('select due from socket_sweep').toArray()[0]?.due,
+  }));
 }

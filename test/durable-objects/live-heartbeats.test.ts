@@ -1,0 +1,100 @@
+import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { HEARTBEAT_IDLE_MS, SWEEP_EVERY_MS, sweepSilentSockets } from '../../durable-objects/live/heartbeats';
+import type { LiveSession } from '../../durable-objects/live-session';
+import { HEARTBEAT_TIMEOUT_CLOSE, PING_FRAME } from '../../durable-objects/live-session.protocol';
+import { liveStub } from '../../src/services/live-sessions';
+import { call } from '../helpers/http';
+import { connect, liveShow, waitFor } from '../helpers/live';
+
+type Stub = ReturnType<typeof liveStub>;
+
+const sweepRow = (stub: Stub) =>
+  runInDurableObject(stub, (_, state) => state.storage.sql.exec('select due from socket_sweep').toArray()[0]?.due);
+const alarmAt = (stub: Stub) => runInDurableObject(stub, (_, state) => state.storage.getAlarm());
+const socketCount = (stub: Stub) => runInDurableObject(stub, (_, state) => state.getWebSockets().length);
+
+describe('heartbeats', () => {
+  it('closes a socket whose pings stopped, and leaves alone sockets still pinging and those that never pinged', async () => {
+    const show = await liveShow({ variants: [{ price: 1000, stock: 30 }] });
+    const stub = liveStub(env, show.id);
+    const silent = await connect(show.id);
+    const neverPinged = await connect(show.id);
+    const pinging = await connect(show.id);
+    const spelledOtherwise = await connect(show.id);
+    for (const v of [silent, neverPinged, pinging, spelledOtherwise]) await v.next('snapshot');
+    silent.send(PING_FRAME);
+    await silent.next('pong');
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    pinging.send(PING_FRAME);
+    await pinging.next('pong');
+    // Not the exact frame the runtime answers: the object does, and notes it.
+    spelledOtherwise.send('{ "type": "ping" }');
+    await spelledOtherwise.next('pong');
+
+    const closed = await runInDurableObject(stub, (instance: LiveSession, state) => {
+      const answered = state
+        .getWebSockets()
+        .map((ws) => state.getWebSocketAutoResponseTimestamp(ws)?.getTime())
+        .filter((at): at is number => at !== undefined);
+      expect(answered).toHaveLength(2);
+      const [first, last] = [Math.min(...answered), Math.max(...answered)];
+      expect(last).toBeGreaterThan(first);
+      // Just past the idle limit for the first pinger only.
+      const now = first + HEARTBEAT_IDLE_MS + 1;
+      const core = (instance as unknown as { core: Parameters<typeof sweepSilentSockets>[0] }).core;
+      const count = sweepSilentSockets(core, now);
+      expect(state.storage.sql.exec('select due from socket_sweep').one().due).toBe(now + SWEEP_EVERY_MS);
+      return count;
+    });
+    expect(closed).toBe(1);
+    expect(await silent.closed).toMatchObject({ code: HEARTBEAT_TIMEOUT_CLOSE });
+
+    const res = await call('PATCH', `/v1/live-sessions/${show.id}/products/${show.product.id}`, {
+      token: show.host.token,
+      body: { stock: 29 },
+    });
+    expect(res.status).toBe(200);
+    for (const open of [neverPinged, pinging, spelledOtherwise]) {
+      expect(await open.next('stock')).toMatchObject({ available: 29 });
+    }
+    expect(silent.all('stock')).toHaveLength(0);
+  });
+
+  it('looks within a minute of a socket joining, again while sockets remain, and stops when none do', async () => {
+    const show = await liveShow({ variants: [{ price: 1000, stock: 30 }] });
+    const stub = liveStub(env, show.id);
+    expect(await sweepRow(stub)).toBeUndefined();
+
+    const before = Date.now();
+    const first = await connect(show.id);
+    await first.next('snapshot');
+    const due = (await sweepRow(stub)) as number;
+    expect(due).toBeGreaterThanOrEqual(before + SWEEP_EVERY_MS);
+    expect(await alarmAt(stub)).toBe(due);
+
+    // Due now, with a socket that never pinged: it stays, and the next look is a minute on.
+    await runInDurableObject(stub, (_, state) => state.storage.sql.exec('update socket_sweep set due = 0'));
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    const next = (await sweepRow(stub)) as number;
+    expect(next).toBeGreaterThan(due - SWEEP_EVERY_MS);
+    expect(await alarmAt(stub)).toBe(next);
+    expect(first.ws.readyState).toBe(WebSocket.OPEN);
+
+    // No sockets left: the look after that is the last.
+    first.ws.close(1000);
+    await waitFor(async () => (await socketCount(stub)) === 0, 'the object lets go of the socket');
+    await runInDurableObject(stub, (_, state) => state.storage.sql.exec('update socket_sweep set due = 0'));
+    await runDurableObjectAlarm(stub);
+    expect(await sweepRow(stub)).toBeUndefined();
+    expect(await alarmAt(stub)).toBeNull();
+
+    // The end of the show stops the looks at once.
+    const late = await connect(show.id);
+    await late.next('snapshot');
+    expect(await sweepRow(stub)).toBeDefined();
+    expect((await call('POST', `/v1/live-sessions/${show.id}/end`, { token: show.host.token })).status).toBe(200);
+    expect(await sweepRow(stub)).toBeUndefined();
+    expect(await alarmAt(stub)).toBeNull();
+  });
+});
