@@ -15,8 +15,11 @@ import { HEARTBEAT_TIMEOUT_CLOSE } from '../live-session.protocol';
 import type { SessionCore } from './core';
 import { identityOf } from './sockets';
 
-/** Silent this long after pinging, a socket is closed: more than three of our client's 35-second beats. */
-export const HEARTBEAT_IDLE_MS = 120_000;
+/**
+ * Silent this long after pinging, a socket is closed: five of our client's 35-second beats, with room for
+ * a browser's background tab, whose timers may run only once a minute.
+ */
+export const HEARTBEAT_IDLE_MS = 180_000;
 export const SWEEP_EVERY_MS = 60_000;
 
 /** A ping the runtime did not answer itself (spelled differently from PING_FRAME), kept with the socket. */

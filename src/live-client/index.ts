@@ -39,7 +39,7 @@ export interface LiveClientOptions {
   /**
    * A ping every `everyMs` (default 25 s); when nothing at all arrives within `timeoutMs` of it (default
    * 10 s), the connection is taken for dead and replaced. `false`: no pings. The server closes sockets that
-   * pinged and then fell silent for two minutes (HEARTBEAT_TIMEOUT_CLOSE).
+   * pinged and then fell silent for three minutes (HEARTBEAT_TIMEOUT_CLOSE).
    */
   heartbeat?: { everyMs?: number; timeoutMs?: number } | false;
 }
