@@ -46,14 +46,16 @@ export const ShareCodeParams = z.object({
     .openapi({ param: { name: 'code', in: 'path' }, example: 'k3J9xQ2a' }),
 });
 
-export const MySharesQuery = z.object({
-  as: z
-    .enum(['sharer', 'creator'])
-    .default('sharer')
-    .openapi({ description: 'Shares you made, or shares of your content' }),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(512).optional(),
-});
+export const MySharesQuery = z
+  .object({
+    as: z
+      .enum(['sharer', 'creator'])
+      .default('sharer')
+      .openapi({ description: 'Shares you made, or shares of your content' }),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+    cursor: z.string().max(512).optional(),
+  })
+  .strict();
 
 export const VideoProductTag = z
   .object({

@@ -35,4 +35,8 @@ describe('GET /v1/categories', () => {
   it('rejects a bad token (401) even though it is public', async () => {
     expectProblem(await call('GET', '/v1/categories', { token: 'not-a-jwt' }), 401);
   });
+
+  it('refuses query parameters it does not know, like every list', async () => {
+    expectProblem(await call('GET', '/v1/categories?parent=shoes'), 400);
+  });
 });

@@ -50,6 +50,9 @@ describe('GET /v1/products/{id}/related', () => {
     const creator = await signUp('creator');
     const p = await insertProduct({ creatorId: creator.id });
     expectProblem(await call('GET', `/v1/products/${p.id}/related?limit=0`), 400);
+    // Not paginated: a client paging with a cursor would get the same page forever if it were ignored.
+    expectProblem(await call('GET', `/v1/products/${p.id}/related?cursor=abc`), 400);
+    expectProblem(await call('GET', `/v1/products/${p.id}/related?category=shoes`), 400);
     expect((await call('GET', `/v1/products/${p.id}/related`)).json.data).toEqual([]);
   });
 });

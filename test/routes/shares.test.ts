@@ -101,5 +101,7 @@ describe('attribution', () => {
     expect(asCreator.json.data).toEqual([expect.objectContaining({ code: json.code, orders: 2 })]);
     expect((await call('GET', '/v1/me/shares', { token: stranger.token })).json.data).toEqual([]);
     expectProblem(await call('GET', '/v1/me/shares?as=everyone', { token: stranger.token }), 400);
+    // Like every list, an unknown parameter is refused, never taken for a filter that was applied.
+    expectProblem(await call('GET', '/v1/me/shares?targetType=post', { token: stranger.token }), 400);
   });
 });

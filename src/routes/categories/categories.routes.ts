@@ -8,12 +8,13 @@ export const list = createRoute({
   path: '/v1/categories',
   tags: ['Catalog'],
   summary: 'Every category with its product count',
+  request: { query: z.object({}).strict() },
   responses: {
     200: jsonContent(
       z.object({ data: z.array(CategoryItem), nextCursor: z.null() }).openapi('CategoryList'),
       'All categories (one page: the list is short)',
     ),
     304: { description: 'Not modified (If-None-Match matched the ETag)' },
-    ...problems(401),
+    ...problems(400, 401),
   },
 });

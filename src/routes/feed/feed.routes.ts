@@ -40,7 +40,8 @@ export const related = createRoute({
   summary: 'Products bought together with this one, then popular products of the same category',
   request: {
     params: IdParams('product'),
-    query: z.object({ limit: z.coerce.number().int().min(1).max(50).default(10).openapi({ example: 10 }) }),
+    // Strict like every list: it has no cursor, and a client paging with one must not get this page forever.
+    query: z.object({ limit: z.coerce.number().int().min(1).max(50).default(10).openapi({ example: 10 }) }).strict(),
     headers: personalizationHeaders,
   },
   responses: {
