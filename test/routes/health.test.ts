@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { call, expectProblem } from '../helpers/http';
+import { signUp } from '../helpers/users';
 
 describe('conventions', () => {
   it('reports D1 and KV readiness on /health', async () => {
@@ -54,6 +55,20 @@ describe('conventions', () => {
       await call('POST', '/v1/auth/register', { body: { email: 'a@b.co', password: huge, displayName: 'x' } }),
       413,
     );
+  });
+
+  it('documents a 400 on every operation that validates a path, query or body', async () => {
+    const doc = (await call('GET', '/openapi.json')).json;
+    type Operation = { operationId: string; parameters?: { in: string }[]; requestBody?: unknown; responses: object };
+    const undocumented = Object.values(doc.paths as Record<string, Record<string, Operation>>)
+      .flatMap((ops) => Object.values(ops))
+      .filter((op) => op.requestBody || op.parameters?.some((p) => p.in === 'path' || p.in === 'query'))
+      .filter((op) => !('400' in op.responses))
+      .map((op) => op.operationId);
+    expect(undocumented).toEqual([]);
+    // e.g. a malformed product id on DELETE is the validation problem, as on GET and PATCH.
+    const creator = await signUp('creator');
+    expectProblem(await call('DELETE', '/v1/products/nope', { token: creator.token }), 400);
   });
 
   it('marks as nullable in the OpenAPI document the objects the server answers null', async () => {

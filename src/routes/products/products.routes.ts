@@ -87,5 +87,5 @@ export const remove = createRoute({
   security: bearerSecurity,
   middleware: [requireRole()] as const,
   request: { params: IdParams('product') },
-  responses: { 204: { description: 'Deleted' }, ...problems(401, 404, 409) },
+  responses: { 204: { description: 'Deleted' }, ...problems(400, 401, 404, 409) },
 });
