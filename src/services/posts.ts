@@ -26,13 +26,18 @@ export function toPost(row: PostRow, likedByMe: boolean | null): z.infer<typeof 
   };
 }
 
-export async function assertProductsExist(db: Db, productIds: string[]) {
+/** A 422 naming each unknown product at `pathOf(id)`, the request field it came from. */
+export async function assertProductsExist(
+  db: Db,
+  productIds: string[],
+  pathOf: (id: string) => string = () => 'body.productIds',
+) {
   if (productIds.length === 0) return;
   const found = await db.select({ id: products.id }).from(products).where(inList(products.id, productIds));
   const missing = productIds.filter((id) => !found.some((f) => f.id === id));
   if (missing.length > 0) {
     throw new ApiError('unprocessable', `Unknown products: ${missing.join(', ')}`, {
-      errors: missing.map((id) => ({ path: 'body.productIds', message: `unknown product ${id}` })),
+      errors: missing.map((id) => ({ path: pathOf(id), message: `unknown product ${id}` })),
     });
   }
 }

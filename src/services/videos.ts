@@ -32,7 +32,11 @@ function toVideo(row: VideoRow, tags: Tag[]): z.infer<typeof Video> {
 }
 
 export async function createVideo(db: Db, creatorId: string, input: z.infer<typeof VideoCreate>) {
-  await assertProductsExist(db, [...new Set(input.productTags.map((t) => t.productId))]);
+  await assertProductsExist(
+    db,
+    [...new Set(input.productTags.map((t) => t.productId))],
+    (id) => `body.productTags.${input.productTags.findIndex((t) => t.productId === id)}.productId`,
+  );
   const now = Date.now();
   const row: VideoRow = {
     id: newId('video', now),

@@ -43,8 +43,17 @@ describe('POST /v1/videos, GET /v1/videos/{id}', () => {
     const p = await insertProduct({ creatorId: creator.id });
     const backwards = { ...body, productTags: [{ productId: p.id, startMs: 5000, endMs: 1000 }] };
     expectProblem(await call('POST', '/v1/videos', { token: creator.token, body: backwards }), 400);
-    const unknown = { ...body, productTags: [{ productId: 'prd_00000000000000000000000000', startMs: 0, endMs: 1 }] };
-    expectProblem(await call('POST', '/v1/videos', { token: creator.token, body: unknown }), 422);
+    const missing = 'prd_00000000000000000000000000';
+    const unknown = {
+      ...body,
+      productTags: [
+        { productId: p.id, startMs: 0, endMs: 1 },
+        { productId: missing, startMs: 0, endMs: 1 },
+      ],
+    };
+    const problem = expectProblem(await call('POST', '/v1/videos', { token: creator.token, body: unknown }), 422);
+    // The field the form shows the error on: the request has productTags, not productIds.
+    expect(problem.errors).toEqual([{ path: 'body.productTags.1.productId', message: `unknown product ${missing}` }]);
     expectProblem(await call('POST', '/v1/videos', { token: creator.token, body: { ...body, url: 'ftp://x' } }), 400);
     expectProblem(await call('GET', '/v1/videos/vid_00000000000000000000000000'), 404);
   });
