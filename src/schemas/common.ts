@@ -41,5 +41,9 @@ export function toIso(ms: number): string {
  * the parameter as nullable and never required, so a generated client may leave out one the server needs.
  */
 export function QueryNumber<T extends z.ZodNumber>(schema: T) {
-  return z.preprocess((value) => (typeof value === 'string' ? Number(value) : value), schema);
+  // Number('') and Number(' ') are 0: a blank parameter (an empty form field) must fail, not mean zero.
+  return z.preprocess(
+    (value) => (typeof value === 'string' ? (value.trim() === '' ? Number.NaN : Number(value)) : value),
+    schema,
+  );
 }

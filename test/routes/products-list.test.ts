@@ -130,6 +130,9 @@ describe('GET /v1/products filters', () => {
       'cursor=%%%',
       'q=%22%22',
       'color=red',
+      // An empty filter (a blank form field) is not a price of 0, which found nothing, or no filter.
+      'maxPrice=',
+      'minPrice=%20',
     ]) {
       expectProblem(await call('GET', `/v1/products?${q}`), 400);
     }

@@ -85,6 +85,7 @@ describe('GET /v1/videos/{id}/products?atMs=', () => {
     });
     expectProblem(await call('GET', `/v1/videos/${video.id}/products`), 400);
     expectProblem(await call('GET', `/v1/videos/${video.id}/products?atMs=-1`), 400);
+    expectProblem(await call('GET', `/v1/videos/${video.id}/products?atMs=`), 400); // not the first frame
   });
 });
 
