@@ -81,12 +81,15 @@ export async function createShare(
 }
 
 /** Counts a click and returns where to send the visitor; unknown codes are a 404. */
-export async function clickShare(db: Db, code: string) {
-  const [row] = await db
-    .update(shares)
-    .set({ clicks: sql`${shares.clicks} + 1` })
-    .where(eq(shares.code, code))
-    .returning();
+/** The share behind a link, counting the open as a click unless `count` is false (a HEAD opens nothing). */
+export async function clickShare(db: Db, code: string, count = true) {
+  const [row] = count
+    ? await db
+        .update(shares)
+        .set({ clicks: sql`${shares.clicks} + 1` })
+        .where(eq(shares.code, code))
+        .returning()
+    : await db.select().from(shares).where(eq(shares.code, code));
   if (!row) throw new ApiError('not_found', 'This share link does not exist');
   return row;
 }

@@ -39,6 +39,10 @@ describe('POST /v1/shares and GET /s/{code}', () => {
     );
     const forced = await open(`${res.json.code}?web=1`, { 'X-Device': 'android' });
     expect(forced.headers.get('location')).toMatch(/^http:\/\/localhost:3000\//);
+    // A HEAD (a link checker, a preview fetcher) is answered the same way but is nobody opening the link.
+    const head = await SELF.fetch(`http://showroom.test/s/${res.json.code}`, { method: 'HEAD', redirect: 'manual' });
+    expect(head.status).toBe(302);
+    expect(head.headers.get('location')).toBe(desktop.headers.get('location'));
     const stats = await call('GET', `/v1/shares/${res.json.code}/stats`, { token: sharer.token });
     expect(stats.json).toMatchObject({ clicks: 4, orders: 0, revenue: [], creatorId: creator.id, sharerId: sharer.id });
   });
