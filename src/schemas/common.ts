@@ -10,6 +10,10 @@ export const ProblemSchema = z
     detail: z.string().openapi({ example: 'body.email: Invalid email address' }),
     code: z.string().openapi({ example: 'validation_failed' }),
     requestId: z.string().optional().openapi({ example: '6f1c7f8e-2a4b-4c1d-9f3e-0b6a2d9c1e47' }),
+    orderStatus: z
+      .string()
+      .optional()
+      .openapi({ description: 'On a 409 for an order action: the state the order is in now', example: 'paid' }),
     errors: z
       .array(z.object({ path: z.string(), message: z.string() }))
       .optional()

@@ -47,7 +47,7 @@ async function apply(
 
 function illegal(order: OrderRow, action: string): ApiError {
   return new ApiError('conflict', `An order that is ${order.status.replace('_', ' ')} cannot be ${action}`, {
-    status_now: order.status,
+    orderStatus: order.status,
   });
 }
 

@@ -33,7 +33,12 @@ describe('order state machine', () => {
     expect(res.status).toBe(200);
     expect(res.json).toMatchObject({ status: 'cancelled', cancelReason: 'cancelled_by_buyer', expiresAt: null });
     expect(await stockOf(variantId)).toEqual({ onHand: 5, reserved: 0 });
-    expectProblem(await call('POST', `/v1/orders/${orderId}/cancel`, { token: buyer.token }), 409);
+    const again = expectProblem(await call('POST', `/v1/orders/${orderId}/cancel`, { token: buyer.token }), 409);
+    // The order's state now, named in camelCase like every JSON member and declared on Problem.
+    expect(again.orderStatus).toBe('cancelled');
+    expect(again).not.toHaveProperty('status_now');
+    const doc = (await call('GET', '/openapi.json')).json;
+    expect(doc.components.schemas.Problem.properties.orderStatus).toBeDefined();
     expectProblem(await pay(buyer.token, orderId), 409);
     expect(await stockOf(variantId)).toEqual({ onHand: 5, reserved: 0 });
   });
