@@ -80,8 +80,10 @@ export async function createShare(
   return toShare(row, origin);
 }
 
-/** Counts a click and returns where to send the visitor; unknown codes are a 404. */
-/** The share behind a link, counting the open as a click unless `count` is false (a HEAD opens nothing). */
+/**
+ * The share behind a link (unknown codes are a 404), counting the open as a click unless `count` is false (a
+ * HEAD opens nothing).
+ */
 export async function clickShare(db: Db, code: string, count = true) {
   const [row] = count
     ? await db
