@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { TOKEN_NOT_READ } from '../../src/lib/admission';
 import { call, expectProblem } from '../helpers/http';
+import { liveShow } from '../helpers/live';
 import { signUp } from '../helpers/users';
 
 describe('conventions', () => {
@@ -69,6 +71,25 @@ describe('conventions', () => {
     // e.g. a malformed product id on DELETE is the validation problem, as on GET and PATCH.
     const creator = await signUp('creator');
     expectProblem(await call('DELETE', '/v1/products/nope', { token: creator.token }), 400);
+  });
+
+  it('documents a 401 on every operation that reads the bearer token, and answers it to a stale one', async () => {
+    const doc = (await call('GET', '/openapi.json')).json;
+    type Operation = { operationId: string; responses: object };
+    const paths = Object.entries(doc.paths as Record<string, Record<string, Operation>>).filter(
+      ([path]) => !TOKEN_NOT_READ.has(path),
+    );
+    const undocumented = paths
+      .flatMap(([, ops]) => Object.values(ops))
+      .filter((op) => !('401' in op.responses))
+      .map((op) => op.operationId);
+    expect(undocumented).toEqual([]);
+    // Public reads included: a client learns its token went bad rather than silently browsing signed out.
+    const show = await liveShow();
+    const stale = { Authorization: 'Bearer not-a-valid-token' };
+    for (const path of ['/v1/live-sessions', `/v1/live-sessions/${show.id}`, `/v1/live-sessions/${show.id}/replay`]) {
+      expectProblem(await call('GET', path, { headers: stale }), 401);
+    }
   });
 
   it('marks as nullable in the OpenAPI document the objects the server answers null', async () => {

@@ -75,6 +75,36 @@ describe('logout and sessions (devices)', () => {
     expect((await call('POST', '/v1/auth/logout', { body: { refreshToken: 'rt_nope' } })).status).toBe(204);
   });
 
+  it('an expired or revoked access token sent along does not stop sign-in, refresh or logout', async () => {
+    // A client's interceptor puts the last access token on every request; by the time the user signs out it
+    // has often expired. Logout must still revoke the device's refresh token.
+    const { email, token, refreshToken } = await signUp();
+    const stale = { Authorization: 'Bearer not-a-valid-token' };
+    const login = await call('POST', '/v1/auth/login', {
+      headers: stale,
+      body: { email, password: 'correct-horse-battery' },
+    });
+    expect(login.status).toBe(200);
+    const refreshed = await call('POST', '/v1/auth/refresh', { headers: stale, body: { refreshToken } });
+    expect(refreshed.status).toBe(200);
+    const out = await call('POST', '/v1/auth/logout', {
+      headers: stale,
+      body: { refreshToken: refreshed.json.refreshToken },
+    });
+    expect(out.status).toBe(204);
+    expectProblem(await refresh(refreshed.json.refreshToken), 401);
+    expectProblem(await call('GET', '/v1/me', { token: refreshed.json.accessToken }), 401);
+    // A revoked (not merely malformed) token is ignored there too; elsewhere it is still a 401.
+    const again = await call('POST', '/v1/auth/login', {
+      token,
+      body: { email, password: 'correct-horse-battery' },
+    });
+    expect(again.status).toBe(200);
+    expectProblem(await call('GET', '/v1/products', { token }), 401);
+    // Nor does it fail a health probe, which has no user at all.
+    expect((await call('GET', '/health/live', { headers: stale })).status).toBe(200);
+  });
+
   it('lists my devices and revokes one; the others keep working', async () => {
     const { email, token: phone } = await signUp();
     const laptop = await call('POST', '/v1/auth/login', {

@@ -33,7 +33,7 @@ export const list = createRoute({
   tags,
   summary: 'Live sessions, newest first, optionally by status',
   request: { query: LiveSessionListQuery },
-  responses: { 200: jsonContent(Page(LiveSession, 'LiveSessionPage'), 'A page of sessions'), ...problems(400) },
+  responses: { 200: jsonContent(Page(LiveSession, 'LiveSessionPage'), 'A page of sessions'), ...problems(400, 401) },
 });
 
 export const getOne = createRoute({
@@ -43,7 +43,7 @@ export const getOne = createRoute({
   tags,
   summary: 'The session as a viewer sees it on connect (snapshot with epoch and seq)',
   request: { params: LiveSessionParams },
-  responses: { 200: jsonContent(LiveSnapshot, 'The current snapshot'), ...problems(400, 404) },
+  responses: { 200: jsonContent(LiveSnapshot, 'The current snapshot'), ...problems(400, 401, 404) },
 });
 
 export const replay = createRoute({
@@ -53,7 +53,10 @@ export const replay = createRoute({
   tags,
   summary: 'The event timeline with offsets from the start, for shoppable replays',
   request: { params: LiveSessionParams, query: PageQuery },
-  responses: { 200: jsonContent(Replay, 'A page of the timeline, oldest first'), ...problems(400, 404) },
+  responses: {
+    200: jsonContent(Replay, 'A page of the timeline, oldest first'),
+    ...problems(400, 401, 404),
+  },
 });
 
 export const socket = createRoute({

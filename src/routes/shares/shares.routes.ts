@@ -62,6 +62,6 @@ export const follow = createRoute({
       description: 'Redirect to the app deep link or the web fallback',
       headers: z.object({ Location: z.string().openapi({ example: 'showroom://products/prd_…?shareCode=…' }) }),
     },
-    ...problems(400, 404),
+    ...problems(400, 401, 404),
   },
 });
