@@ -12,7 +12,7 @@ import { chatOf, eraseChat, muteUser, postChat, removeChat } from './live/chat';
 import { acceptSocket, issueTicket } from './live/connect';
 import { SessionCore } from './live/core';
 import { LiveError, toResult } from './live/errors';
-import { notePing } from './live/heartbeats';
+import { noteFrame, notePing } from './live/heartbeats';
 import { convertHold, createHold, releaseHold } from './live/holds';
 import { startFlashSale, updateProduct } from './live/host';
 import { endSession, resync, runDue, startSession, updateStoredSummary } from './live/lifecycle';
@@ -247,6 +247,7 @@ export class LiveSession extends DurableObject<Env> {
     if (!this.limits.allowFrame(ws)) return send(ws, { type: 'error', code: 'rate_limited', message: 'Slow down' });
     const message = parseFrame(ws, frame);
     if (!message || !this.core.store.session()) return;
+    if (message.type !== 'ping') noteFrame(this.core, ws);
     switch (message.type) {
       case 'hello':
         return resume(this.core, ws, message.lastSeq, message.epoch);

@@ -8,8 +8,9 @@
  * Only clients that pinged at least once are judged: pings are optional in the contract, and a client
  * that never sends one is never closed for it. The exact ping frame is answered by the runtime without
  * waking the object, which records when (getWebSocketAutoResponseTimestamp); other spellings of a ping
- * reach webSocketMessage and are recorded in the socket's attachment. While the object has sockets, its
- * alarm looks once a minute.
+ * reach webSocketMessage and are recorded in the socket's attachment, and so is any other frame from a
+ * socket that pinged: a client that pings only when it has sent nothing else for a while is not silent
+ * while it chats or reacts. While the object has sockets, its alarm looks once a minute.
  */
 import { HEARTBEAT_TIMEOUT_CLOSE } from '../live-session.protocol';
 import type { SessionCore } from './core';
@@ -21,10 +22,22 @@ import { identityOf } from './sockets';
  */
 export const HEARTBEAT_IDLE_MS = 180_000;
 export const SWEEP_EVERY_MS = 60_000;
+/** A busy socket's frames rewrite its attachment at most this often: the limit is minutes, not seconds. */
+const HEARD_EVERY_MS = 10_000;
 
 /** A ping the runtime did not answer itself (spelled differently from PING_FRAME), kept with the socket. */
 export function notePing(ws: WebSocket, now = Date.now()) {
   ws.serializeAttachment({ ...identityOf(ws), pingedAt: now });
+}
+
+/**
+ * Any other frame: from a socket that pinged before, it counts as a ping (a socket that never pinged stays
+ * unjudged, as pings are optional).
+ */
+export function noteFrame(core: SessionCore, ws: WebSocket, now = Date.now()) {
+  const noted = identityOf(ws).pingedAt;
+  if (noted !== undefined && now - noted < HEARD_EVERY_MS) return;
+  if (lastPingAt(core, ws) !== null) notePing(ws, now);
 }
 
 function lastPingAt(core: SessionCore, ws: WebSocket): number | null {

@@ -16,7 +16,7 @@ export interface Identity {
   userId: string | null;
   displayName: string;
   host: boolean;
-  /** When the client last sent a ping the runtime did not answer itself (heartbeats.ts). */
+  /** When the client last sent a ping the runtime did not answer itself, or another frame after pinging (heartbeats.ts). */
   pingedAt?: number;
 }
 

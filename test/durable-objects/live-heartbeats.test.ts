@@ -98,3 +98,28 @@ describe('heartbeats', () => {
     expect(await alarmAt(stub)).toBeNull();
   });
 });
+
+describe('heartbeats and other frames', () => {
+  it('does not close a socket that pinged once and has sent other frames since: it is not silent', async () => {
+    const show = await liveShow({ variants: [{ price: 1000, stock: 30 }] });
+    const stub = liveStub(env, show.id);
+    const chatty = await connect(show.id);
+    await chatty.next('snapshot');
+    chatty.send(PING_FRAME);
+    await chatty.next('pong');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // A client that pings only when it has had nothing else to send for a while.
+    chatty.send({ type: 'react', emoji: '🔥' });
+    await chatty.next('reaction');
+
+    const closed = await runInDurableObject(stub, (instance: LiveSession, state) => {
+      const [ws] = state.getWebSockets();
+      const pingedAt = state.getWebSocketAutoResponseTimestamp(ws)!.getTime();
+      const core = (instance as unknown as { core: Parameters<typeof sweepSilentSockets>[0] }).core;
+      // Past the idle limit for the ping, not for the reaction 50 ms later.
+      return sweepSilentSockets(core, pingedAt + HEARTBEAT_IDLE_MS + 10);
+    });
+    expect(closed).toBe(0);
+    expect(chatty.ws.readyState).toBe(WebSocket.OPEN);
+  });
+});
