@@ -118,17 +118,24 @@ export const MAX_CHAT_LENGTH = 500;
 /** Frames larger than this are rejected with an error frame, unparsed. */
 export const MAX_FRAME_BYTES = 4096;
 
+/**
+ * One emoji: a keycap, a flag (two regional indicators), or pictographs joined by ZWJ, each with an optional
+ * skin tone or VS16, and tags (subdivision flags). Any run of Emoji_Component alone is not one: digits, `#`,
+ * `*` and invisible joiners are components too, and would reach every viewer's reaction counts.
+ */
+const PICTOGRAPH = String.raw`\p{Extended_Pictographic}(?:\p{Emoji_Modifier}|\ufe0f)?`;
+const ONE_EMOJI = new RegExp(
+  String.raw`^(?:[0-9#*]\ufe0f?\u20e3|\p{Regional_Indicator}{2}|${PICTOGRAPH}(?:\u200d${PICTOGRAPH})*(?:[\u{e0020}-\u{e007e}]+\u{e007f})?)$`,
+  'u',
+);
+
 /** Every frame a client may send. Host-only: `remove_chat`, `mute`, `unmute`. */
 export const ClientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('hello'), lastSeq: z.number().int().min(0), epoch: z.number().int().optional() }).strict(),
   z
     .object({
       type: z.literal('react'),
-      emoji: z
-        .string()
-        .min(1)
-        .max(16)
-        .regex(/^(?:\p{Extended_Pictographic}|\p{Emoji_Component}|\u200d|\ufe0f)+$/u, 'one emoji'),
+      emoji: z.string().min(1).max(16).regex(ONE_EMOJI, 'one emoji'),
     })
     .strict(),
   z.object({ type: z.literal('chat'), text: z.string().trim().min(1).max(MAX_CHAT_LENGTH) }).strict(),

@@ -1,7 +1,7 @@
 import { SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { Limits } from '../../durable-objects/live/sockets';
-import { MAX_FRAME_BYTES, ServerMessage } from '../../durable-objects/live-session.protocol';
+import { ClientMessage, MAX_FRAME_BYTES, ServerMessage } from '../../durable-objects/live-session.protocol';
 import { call } from '../helpers/http';
 import { connect, liveShow, waitFor } from '../helpers/live';
 
@@ -162,5 +162,14 @@ describe('the WebSocket protocol', () => {
     expect(limits.allowFrame(ws, 1_050)).toBe(false);
     const afterASecond = Array.from({ length: 25 }, () => limits.allowFrame(ws, 2_050));
     expect(afterASecond.filter(Boolean)).toHaveLength(20);
+  });
+  it('takes one emoji as a reaction, not digits, invisible joiners or a row of emoji', () => {
+    const react = (emoji: string) => ClientMessage.safeParse({ type: 'react', emoji }).success;
+    for (const one of ['🔥', '❤️', '❤', '👍🏽', '👨‍👩‍👧', '🏳️‍🌈', '🇫🇷', '1️⃣', '#⃣', '🏴󠁧󠁢󠁳󠁣󠁴󠁿']) {
+      expect(react(one), one).toBe(true);
+    }
+    for (const other of ['1234', '#*#*', '0000000000000000', '🔥🔥🔥🔥', '\u200d', '\ufe0f', '🏽', '🇫', 'a']) {
+      expect(react(other), JSON.stringify(other)).toBe(false);
+    }
   });
 });
