@@ -279,10 +279,11 @@ export class LiveSession extends DurableObject<Env> {
   }
 
   async alarm() {
-    await this.serial(async () => {
+    const closed = await this.serial(async () => {
       await this.core.session();
-      await runDue(this.core);
+      return runDue(this.core);
     });
+    if (closed > 0) this.coalescer.viewersChanged();
     await this.emitChanges('live.alarm');
   }
 }

@@ -75,7 +75,11 @@ export async function endSession(core: SessionCore, now = Date.now()) {
   return { seq: core.current().seq, summary };
 }
 
-/** Everything due by `now` (a look for silent sockets too), then the alarm moves to the next due item. */
+/**
+ * Everything due by `now` (a look for silent sockets too), then the alarm moves to the next due item. Returns
+ * how many silent sockets it closed: their clients may never answer the close, so no close handler will
+ * announce the new viewer count.
+ */
 export async function runDue(core: SessionCore, now = Date.now()) {
   const session = core.current();
   if (session.status === 'scheduled' && session.scheduled_at !== null && session.scheduled_at <= now) {
@@ -85,8 +89,9 @@ export async function runDue(core: SessionCore, now = Date.now()) {
     if (sale.ends_at <= now) await endFlashSale(core, sale.product_id);
   }
   await expireDueHolds(core, now);
-  sweepSilentSockets(core, now);
+  const closed = sweepSilentSockets(core, now);
   await core.scheduleAlarm();
+  return closed;
 }
 
 /**

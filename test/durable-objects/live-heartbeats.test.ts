@@ -1,11 +1,11 @@
-import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
+import { env, runDurableObjectAlarm, runInDurableObject, SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { HEARTBEAT_IDLE_MS, SWEEP_EVERY_MS, sweepSilentSockets } from '../../durable-objects/live/heartbeats';
 import type { LiveSession } from '../../durable-objects/live-session';
 import { HEARTBEAT_TIMEOUT_CLOSE, PING_FRAME } from '../../durable-objects/live-session.protocol';
 import { liveStub } from '../../src/services/live-sessions';
 import { call } from '../helpers/http';
-import { connect, liveShow, waitFor } from '../helpers/live';
+import { connect, connectAs, liveShow, waitFor } from '../helpers/live';
 
 type Stub = ReturnType<typeof liveStub>;
 
@@ -121,5 +121,32 @@ describe('heartbeats and other frames', () => {
     });
     expect(closed).toBe(0);
     expect(chatty.ws.readyState).toBe(WebSocket.OPEN);
+  });
+});
+
+describe('heartbeats and the viewer count', () => {
+  it('tells the other viewers the new count when it closes a socket whose client stopped reading', async () => {
+    const show = await liveShow({ variants: [{ price: 1000, stock: 30 }] });
+    const stub = liveStub(env, show.id);
+    const watcher = await connectAs(show.id, show.host.token);
+    await watcher.next('snapshot');
+    // Never accepted: this client reads nothing, so it never answers a close and the object hears no more of it.
+    const stalled = await SELF.fetch(`http://showroom.test/v1/live-sessions/${show.id}/ws`, {
+      headers: { upgrade: 'websocket' },
+    });
+    expect(stalled.webSocket).toBeTruthy();
+    const lastCount = () => watcher.all('viewers').at(-1)?.count;
+    await waitFor(async () => lastCount() === 2, 'the count with both viewers');
+
+    await runInDurableObject(stub, (_, state) => {
+      for (const ws of state.getWebSockets()) {
+        const who = ws.deserializeAttachment() as { userId: string | null };
+        // The stalled client pinged once, long ago.
+        if (who.userId === null) ws.serializeAttachment({ ...who, pingedAt: 1 });
+      }
+      state.storage.sql.exec('update socket_sweep set due = 0');
+    });
+    await runDurableObjectAlarm(stub);
+    await waitFor(async () => lastCount() === 1, 'a viewers frame after the heartbeat close', 3000);
   });
 });
