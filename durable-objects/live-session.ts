@@ -244,7 +244,10 @@ export class LiveSession extends DurableObject<Env> {
    * the next frame's handler overtake this one). A socket exists only after the session was loaded.
    */
   webSocketMessage(ws: WebSocket, frame: string | ArrayBuffer) {
-    if (!this.limits.allowFrame(ws)) return send(ws, { type: 'error', code: 'rate_limited', message: 'Slow down' });
+    if (!this.limits.allowFrame(ws)) {
+      if (this.limits.shouldWarn(ws)) send(ws, { type: 'error', code: 'rate_limited', message: 'Slow down' });
+      return;
+    }
     const message = parseFrame(ws, frame);
     if (!message || !this.core.store.session()) return;
     if (message.type !== 'ping') noteFrame(this.core, ws);

@@ -150,6 +150,7 @@ export function viewerCount(core: SessionCore) {
  */
 export class Limits {
   private buckets = new WeakMap<WebSocket, { tokens: number; at: number }>();
+  private warned = new WeakMap<WebSocket, number>();
 
   allowFrame(ws: WebSocket, now = Date.now()) {
     const bucket = this.buckets.get(ws) ?? { tokens: FRAMES_PER_SECOND, at: now };
@@ -159,6 +160,17 @@ export class Limits {
     if (allowed) bucket.tokens -= 1;
     this.buckets.set(ws, bucket);
     return allowed;
+  }
+
+  /**
+   * Whether a refused frame's sender should be told (at most once a second): one error per refused frame
+   * would queue an answer for every frame of a flood, to a client that may never read them.
+   */
+  shouldWarn(ws: WebSocket, now = Date.now()) {
+    const last = this.warned.get(ws);
+    if (last !== undefined && now - last < 1000) return false;
+    this.warned.set(ws, now);
+    return true;
   }
 }
 
