@@ -19,20 +19,18 @@ import { endSession, resync, runDue, startSession, updateStoredSummary } from '.
 import * as rpc from './live/rpc-schemas';
 import { attributeSale, reverseSale } from './live/sales';
 import { replayPage } from './live/snapshot';
-import { Coalescer, goingAway, Limits, parseFrame, resume, send, viewerCount } from './live/sockets';
+import { goingAway, Limits, parseFrame, resume, send, viewerCount } from './live/sockets';
 import type { HoldRow } from './live/store';
 import { PING_FRAME, PONG_FRAME } from './live-session.protocol';
 
 export class LiveSession extends DurableObject<Env> {
   private readonly core: SessionCore;
-  private readonly coalescer: Coalescer;
   private readonly limits = new Limits();
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.core = new SessionCore(ctx, env);
-    this.coalescer = new Coalescer(this.core);
     // Pings are answered by the runtime without waking the object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_FRAME, PONG_FRAME));
   }
@@ -236,7 +234,7 @@ export class LiveSession extends DurableObject<Env> {
   }
 
   async fetch(request: Request) {
-    return acceptSocket(this.core, request, () => this.coalescer.viewersChanged());
+    return acceptSocket(this.core, request);
   }
 
   /**
@@ -258,7 +256,7 @@ export class LiveSession extends DurableObject<Env> {
         notePing(ws);
         return send(ws, { type: 'pong' });
       case 'react':
-        return this.coalescer.react(message.emoji);
+        return this.core.coalescer.react(message.emoji);
       case 'chat':
         return postChat(this.core, ws, message.text);
       case 'remove_chat':
@@ -274,19 +272,18 @@ export class LiveSession extends DurableObject<Env> {
     try {
       ws.close(code === 1005 || code === 1006 ? 1000 : code, 'bye');
     } catch {}
-    this.coalescer.viewersChanged();
+    this.core.coalescer.viewersChanged();
   }
 
   async webSocketError() {
-    this.coalescer.viewersChanged();
+    this.core.coalescer.viewersChanged();
   }
 
   async alarm() {
-    const closed = await this.serial(async () => {
+    await this.serial(async () => {
       await this.core.session();
-      return runDue(this.core);
+      await runDue(this.core);
     });
-    if (closed > 0) this.coalescer.viewersChanged();
     await this.emitChanges('live.alarm');
   }
 }

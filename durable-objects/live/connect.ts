@@ -50,7 +50,7 @@ async function refuse(error: ApiError, requestId: string) {
   return new Response(res.body, { status: res.status, headers });
 }
 
-export async function acceptSocket(core: SessionCore, request: Request, onJoin: () => void): Promise<Response> {
+export async function acceptSocket(core: SessionCore, request: Request): Promise<Response> {
   const requestId = requestIdOf(request);
   if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket') {
     return refuse(new ApiError('upgrade_required', 'Connect with a WebSocket upgrade'), requestId);
@@ -84,7 +84,7 @@ export async function acceptSocket(core: SessionCore, request: Request, onJoin: 
   }
   if (core.current().status === 'ended') server.close(1000, 'session ended');
   else {
-    onJoin();
+    core.coalescer.viewersChanged();
     await armSweep(core);
   }
   // Only the request id: the security headers govern how a browser treats a body (sniffing, framing, CSP),

@@ -11,7 +11,7 @@ import type { EventBody, HistoryEvent, ServerMessage, SessionState } from '../li
 import { loadFromD1, type RefreshOptions, refreshStock } from './catalog-sync';
 import { LiveError } from './errors';
 import { buildSnapshot } from './snapshot';
-import { sendFrame } from './sockets';
+import { Coalescer, sendFrame } from './sockets';
 import { LiveStore } from './store';
 
 export type VariantDbRow = typeof variants.$inferSelect;
@@ -19,12 +19,15 @@ export type { VariantState } from './catalog-sync';
 
 export class SessionCore {
   readonly store: LiveStore;
+  /** Viewer counts and reactions, a few frames a second however many viewers come, go or react. */
+  readonly coalescer: Coalescer;
 
   constructor(
     readonly ctx: DurableObjectState,
     readonly env: Env,
   ) {
     this.store = new LiveStore(ctx.storage.sql);
+    this.coalescer = new Coalescer(this);
   }
 
   private dbClient: Db | undefined;

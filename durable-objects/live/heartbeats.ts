@@ -59,8 +59,10 @@ export function stopSweeps(core: SessionCore) {
 }
 
 /**
- * When due: closes the sockets that pinged and then fell silent, and schedules the next look while any
- * socket remains in a show that has not ended. Returns how many it closed. The caller reschedules the alarm.
+ * When due: closes the sockets that pinged and then fell silent, tells the others the new viewer count (a
+ * client that stopped reading never answers the close, so no close handler would), and schedules the next
+ * look while any socket remains in a show that has not ended. Returns how many it closed. The caller
+ * reschedules the alarm.
  */
 export function sweepSilentSockets(core: SessionCore, now = Date.now()): number {
   const due = core.store.one<{ due: number }>('select due from socket_sweep')?.due;
@@ -75,6 +77,7 @@ export function sweepSilentSockets(core: SessionCore, now = Date.now()): number 
       closed += 1;
     } catch {}
   }
+  if (closed > 0) core.coalescer.viewersChanged();
   if (sockets.length > closed && core.current().status !== 'ended') {
     core.store.run('update socket_sweep set due = ?', now + SWEEP_EVERY_MS);
   } else {

@@ -75,11 +75,7 @@ export async function endSession(core: SessionCore, now = Date.now()) {
   return { seq: core.current().seq, summary };
 }
 
-/**
- * Everything due by `now` (a look for silent sockets too), then the alarm moves to the next due item. Returns
- * how many silent sockets it closed: their clients may never answer the close, so no close handler will
- * announce the new viewer count.
- */
+/** Everything due by `now` (a look for silent sockets too), then the alarm moves to the next due item. */
 export async function runDue(core: SessionCore, now = Date.now()) {
   const session = core.current();
   if (session.status === 'scheduled' && session.scheduled_at !== null && session.scheduled_at <= now) {
@@ -89,9 +85,8 @@ export async function runDue(core: SessionCore, now = Date.now()) {
     if (sale.ends_at <= now) await endFlashSale(core, sale.product_id);
   }
   await expireDueHolds(core, now);
-  const closed = sweepSilentSockets(core, now);
+  sweepSilentSockets(core, now);
   await core.scheduleAlarm();
-  return closed;
 }
 
 /**

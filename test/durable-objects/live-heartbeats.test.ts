@@ -125,28 +125,36 @@ describe('heartbeats and other frames', () => {
 });
 
 describe('heartbeats and the viewer count', () => {
-  it('tells the other viewers the new count when it closes a socket whose client stopped reading', async () => {
-    const show = await liveShow({ variants: [{ price: 1000, stock: 30 }] });
-    const stub = liveStub(env, show.id);
-    const watcher = await connectAs(show.id, show.host.token);
-    await watcher.next('snapshot');
-    // Never accepted: this client reads nothing, so it never answers a close and the object hears no more of it.
-    const stalled = await SELF.fetch(`http://showroom.test/v1/live-sessions/${show.id}/ws`, {
-      headers: { upgrade: 'websocket' },
-    });
-    expect(stalled.webSocket).toBeTruthy();
-    const lastCount = () => watcher.all('viewers').at(-1)?.count;
-    await waitFor(async () => lastCount() === 2, 'the count with both viewers');
+  // The alarm runs the look; so does the cron's resync of a show whose news went astray.
+  const triggers = {
+    'the alarm': (stub: Stub) => runDurableObjectAlarm(stub),
+    'a resync by the cron': (stub: Stub) => stub.resync(),
+  };
+  it.each(Object.keys(triggers) as (keyof typeof triggers)[])(
+    'tells the other viewers the new count when it closes a socket whose client stopped reading (%s)',
+    async (trigger) => {
+      const show = await liveShow({ variants: [{ price: 1000, stock: 30 }] });
+      const stub = liveStub(env, show.id);
+      const watcher = await connectAs(show.id, show.host.token);
+      await watcher.next('snapshot');
+      // Never accepted: this client reads nothing, so it never answers a close and the object hears no more of it.
+      const stalled = await SELF.fetch(`http://showroom.test/v1/live-sessions/${show.id}/ws`, {
+        headers: { upgrade: 'websocket' },
+      });
+      expect(stalled.webSocket).toBeTruthy();
+      const lastCount = () => watcher.all('viewers').at(-1)?.count;
+      await waitFor(async () => lastCount() === 2, 'the count with both viewers');
 
-    await runInDurableObject(stub, (_, state) => {
-      for (const ws of state.getWebSockets()) {
-        const who = ws.deserializeAttachment() as { userId: string | null };
-        // The stalled client pinged once, long ago.
-        if (who.userId === null) ws.serializeAttachment({ ...who, pingedAt: 1 });
-      }
-      state.storage.sql.exec('update socket_sweep set due = 0');
-    });
-    await runDurableObjectAlarm(stub);
-    await waitFor(async () => lastCount() === 1, 'a viewers frame after the heartbeat close', 3000);
-  });
+      await runInDurableObject(stub, (_, state) => {
+        for (const ws of state.getWebSockets()) {
+          const who = ws.deserializeAttachment() as { userId: string | null };
+          // The stalled client pinged once, long ago.
+          if (who.userId === null) ws.serializeAttachment({ ...who, pingedAt: 1 });
+        }
+        state.storage.sql.exec('update socket_sweep set due = 0');
+      });
+      await triggers[trigger](stub);
+      await waitFor(async () => lastCount() === 1, 'a viewers frame after the heartbeat close', 3000);
+    },
+  );
 });
