@@ -278,6 +278,12 @@ describe('GET /v1/live-sessions/{id}/replay', () => {
     expect(second.json.data.map((e: { event: { seq: number } }) => e.event.seq)).toEqual([5, 6]);
     expect(second.json.nextCursor).toBeNull();
     expectProblem(await call('GET', `/v1/live-sessions/${show.id}/replay?cursor=bad`), 400);
+    // A well-formed cursor this timeline never wrote is the same 400 as any list's, naming the cursor.
+    for (const key of [[-1], [1.5], [2 ** 60], ['x']]) {
+      const forged = btoa(JSON.stringify(key)).replaceAll('=', '');
+      const res = expectProblem(await call('GET', `/v1/live-sessions/${show.id}/replay?cursor=${forged}`), 400);
+      expect(res.errors, JSON.stringify(key)).toEqual([{ path: 'cursor', message: 'invalid cursor' }]);
+    }
     // Pages as every list does: 1–100, 20 by default.
     expectProblem(await call('GET', `/v1/live-sessions/${show.id}/replay?limit=101`), 400);
     // A filter the timeline does not have is refused, not ignored (an unfiltered page would pass for a filtered one).

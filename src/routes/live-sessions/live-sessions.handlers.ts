@@ -3,7 +3,7 @@ import { createDb } from '../../db/client';
 import { requireUser } from '../../lib/auth';
 import type { AppEnv } from '../../lib/context';
 import { ApiError } from '../../lib/errors';
-import { decodeCursor, encodeCursor } from '../../lib/pagination';
+import { decodeCursor, encodeCursor, invalidCursor } from '../../lib/pagination';
 import { toIso } from '../../schemas/common';
 import {
   createLiveSession,
@@ -39,8 +39,9 @@ export const replayHandler: RouteHandler<typeof replay, AppEnv> = async (c) => {
   const { id } = c.req.valid('param');
   const { limit, cursor } = c.req.valid('query');
   await getLiveSessionRow(createDb(c.env.DB), id);
-  const afterSeq = Number(decodeCursor(cursor, 1)?.[0] ?? 0);
-  if (!Number.isInteger(afterSeq) || afterSeq < 0) throw new ApiError('bad_request', 'cursor is not valid');
+  const afterSeq = decodeCursor(cursor, 1)?.[0] ?? 0;
+  // A seq this timeline could have written: a whole number, at least 0 (within the RPC's bound).
+  if (typeof afterSeq !== 'number' || !Number.isSafeInteger(afterSeq) || afterSeq < 0) throw invalidCursor();
   const page = unwrap(await liveStub(c.env, id).replay({ afterSeq, limit }));
   const last = page.events.at(-1);
   c.header('Cache-Control', 'no-cache');
