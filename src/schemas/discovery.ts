@@ -121,9 +121,9 @@ export const VideoProductsAt = z
   })
   .openapi('VideoProductsAt');
 
-export const AtQuery = z.object({
-  atMs: QueryNumber(z.number().int().min(0).max(86_400_000)).openapi({ example: 15_000 }),
-});
+export const AtQuery = z
+  .object({ atMs: QueryNumber(z.number().int().min(0).max(86_400_000)).openapi({ example: 15_000 }) })
+  .strict();
 
 export const SocialProof = z
   .object({

@@ -86,6 +86,9 @@ describe('GET /v1/videos/{id}/products?atMs=', () => {
     expectProblem(await call('GET', `/v1/videos/${video.id}/products`), 400);
     expectProblem(await call('GET', `/v1/videos/${video.id}/products?atMs=-1`), 400);
     expectProblem(await call('GET', `/v1/videos/${video.id}/products?atMs=`), 400); // not the first frame
+    // A parameter it does not know (say a misspelt `atms`) is refused, as on every list, not ignored.
+    const unknown = expectProblem(await call('GET', `/v1/videos/${video.id}/products?atMs=1&atms=2`), 400);
+    expect(unknown.detail).toMatch(/atms/);
   });
 });
 
