@@ -6,7 +6,8 @@ const ISO_4217 = new Set(Intl.supportedValuesOf('currency'));
 
 export const Currency = z
   .string()
-  .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD')
+  // abort: a code that is not three capitals is not looked up too (one error, not the same one twice).
+  .regex(/^[A-Z]{3}$/, { message: 'an ISO 4217 code such as USD', abort: true })
   .refine((code) => ISO_4217.has(code), 'an ISO 4217 code such as USD')
   .openapi({ example: 'USD' });
 

@@ -93,9 +93,10 @@ describe('POST /v1/products', () => {
     expect((await bad({ title: 'x', price: { amount: 1.5, currency: 'USD' } })).errors[0].path).toBe(
       'body.price.amount',
     );
-    expect((await bad({ title: 'x', price: { amount: 100, currency: 'usd' } })).errors[0].path).toBe(
-      'body.price.currency',
-    );
+    // One error for one wrong field: lower case fails the pattern, and is not told again by the code list.
+    expect((await bad({ title: 'x', price: { amount: 100, currency: 'usd' } })).errors).toEqual([
+      { path: 'body.price.currency', message: 'an ISO 4217 code such as USD' },
+    ]);
     expect((await bad({ title: 'x', price: { amount: 100, currency: 'ZZZ' } })).errors[0].path).toBe(
       'body.price.currency',
     );
