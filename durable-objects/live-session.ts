@@ -12,7 +12,7 @@ import { chatOf, eraseChat, muteUser, postChat, removeChat } from './live/chat';
 import { acceptSocket, issueTicket } from './live/connect';
 import { SessionCore } from './live/core';
 import { LiveError, toResult } from './live/errors';
-import { noteFrame, notePing } from './live/heartbeats';
+import { noteFrame, notePing, recloseUnanswered } from './live/heartbeats';
 import { convertHold, createHold, releaseHold } from './live/holds';
 import { startFlashSale, updateProduct } from './live/host';
 import { endSession, resync, runDue, startSession, updateStoredSummary } from './live/lifecycle';
@@ -33,6 +33,7 @@ export class LiveSession extends DurableObject<Env> {
     this.core = new SessionCore(ctx, env);
     // Pings are answered by the runtime without waking the object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_FRAME, PONG_FRAME));
+    recloseUnanswered(this.core);
   }
 
   /** Runs mutations one at a time: each awaits D1, and two must never interleave their reads and writes. */

@@ -70,18 +70,49 @@ export function sweepSilentSockets(core: SessionCore, now = Date.now()): number 
   const sockets = core.ctx.getWebSockets();
   let closed = 0;
   for (const ws of sockets) {
+    // Already closing: closed by an earlier look (and again on waking) or by the client.
+    if (ws.readyState !== WebSocket.OPEN) continue;
     const pingedAt = lastPingAt(core, ws);
     if (pingedAt === null || now - pingedAt <= HEARTBEAT_IDLE_MS) continue;
     try {
+      ws.serializeAttachment({ ...identityOf(ws), closedAt: now });
       ws.close(HEARTBEAT_TIMEOUT_CLOSE, 'heartbeat timeout');
       closed += 1;
     } catch {}
   }
-  if (closed > 0) core.coalescer.viewersChanged();
+  if (closed > 0) {
+    core.store.run(
+      `insert into unanswered_closes (id, count) values (1, ?)
+       on conflict (id) do update set count = count + excluded.count`,
+      closed,
+    );
+    core.coalescer.viewersChanged();
+  }
   if (sockets.length > closed && core.current().status !== 'ended') {
     core.store.run('update socket_sweep set due = ?', now + SWEEP_EVERY_MS);
   } else {
     stopSweeps(core);
   }
   return closed;
+}
+
+/**
+ * On waking from hibernation: workerd may hand back a socket that the look closed, and whose client never
+ * answered the close, as open again (hibernation keeps the socket, not that it is closing), and it would be
+ * counted as a viewer until the next look. Closes those again. Reads the sockets' attachments only when
+ * the look closed some; rewrites how many are left, so the reads stop once their clients are gone.
+ */
+export function recloseUnanswered(core: SessionCore) {
+  if (core.store.unansweredCloses() === 0) return;
+  let left = 0;
+  for (const ws of core.ctx.getWebSockets()) {
+    if (identityOf(ws).closedAt === undefined) continue;
+    left += 1;
+    if (ws.readyState !== WebSocket.OPEN) continue;
+    try {
+      ws.close(HEARTBEAT_TIMEOUT_CLOSE, 'heartbeat timeout');
+    } catch {}
+  }
+  if (left === 0) core.store.run('delete from unanswered_closes');
+  else core.store.run('update unanswered_closes set count = ?', left);
 }

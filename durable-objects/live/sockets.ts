@@ -18,6 +18,8 @@ export interface Identity {
   host: boolean;
   /** When the client last sent a ping the runtime did not answer itself, or another frame after pinging (heartbeats.ts). */
   pingedAt?: number;
+  /** When the heartbeat look closed it (heartbeats.ts): its client may never answer, and the socket outlive a wake. */
+  closedAt?: number;
 }
 
 export const REACTIONS_EVERY_MS = 250;

@@ -30,10 +30,12 @@ create table if not exists attributed_sales (
 
 /**
  * When the object next looks for sockets whose pings stopped (heartbeats.ts): one row while it has sockets,
- * none otherwise. Its own statement for the same reason as CHAT_POSTS.
+ * none otherwise; and how many sockets it closed whose clients may not have answered, so that a wake
+ * looks for them only when there are some. Its own statement for the same reason as CHAT_POSTS.
  */
 const SOCKET_SWEEP = `
 create table if not exists socket_sweep (id integer primary key check (id = 1), due integer not null);
+create table if not exists unanswered_closes (id integer primary key check (id = 1), count integer not null);
 `;
 
 const SCHEMA = `
@@ -156,6 +158,11 @@ export class LiveStore {
 
   run(query: string, ...bindings: SqlStorageValue[]): number {
     return this.sql.exec(query, ...bindings).rowsWritten;
+  }
+
+  /** Sockets the heartbeat look closed whose clients may not have answered (none for an id never loaded). */
+  unansweredCloses(): number {
+    return this.ready ? (this.one<{ count: number }>('select count from unanswered_closes')?.count ?? 0) : 0;
   }
 
   session(): SessionRow | undefined {

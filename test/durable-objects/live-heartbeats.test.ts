@@ -1,7 +1,7 @@
 import { env, runDurableObjectAlarm, runInDurableObject, SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { HEARTBEAT_IDLE_MS, SWEEP_EVERY_MS, sweepSilentSockets } from '../../durable-objects/live/heartbeats';
-import type { LiveSession } from '../../durable-objects/live-session';
+import { LiveSession } from '../../durable-objects/live-session';
 import { HEARTBEAT_TIMEOUT_CLOSE, PING_FRAME } from '../../durable-objects/live-session.protocol';
 import { liveStub } from '../../src/services/live-sessions';
 import { call } from '../helpers/http';
@@ -157,4 +157,74 @@ describe('heartbeats and the viewer count', () => {
       await waitFor(async () => lastCount() === 1, 'a viewers frame after the heartbeat close', 3000);
     },
   );
+});
+
+describe('heartbeats and a wake from hibernation', () => {
+  const unansweredCloses = (stub: Stub) =>
+    runInDurableObject(
+      stub,
+      (_, state) => state.storage.sql.exec('select count from unanswered_closes').toArray()[0]?.count,
+    );
+
+  it('marks what the look closes, as a client that never answers leaves the socket behind', async () => {
+    const show = await liveShow({ variants: [{ price: 1000, stock: 30 }] });
+    const stub = liveStub(env, show.id);
+    const watcher = await connectAs(show.id, show.host.token);
+    await watcher.next('snapshot');
+    // Never accepted: this client reads nothing, so it never answers the close.
+    await SELF.fetch(`http://showroom.test/v1/live-sessions/${show.id}/ws`, { headers: { upgrade: 'websocket' } });
+    await waitFor(async () => (await stub.viewerCount()) === 2, 'both viewers counted');
+
+    await runInDurableObject(stub, (_, state) => {
+      for (const ws of state.getWebSockets()) {
+        const who = ws.deserializeAttachment() as { userId: string | null };
+        if (who.userId === null) ws.serializeAttachment({ ...who, pingedAt: 1 });
+      }
+      state.storage.sql.exec('update socket_sweep set due = 0');
+    });
+    await runDurableObjectAlarm(stub);
+
+    const left = await runInDurableObject(stub, (_, state) =>
+      state.getWebSockets().map((ws) => ({ ...(ws.deserializeAttachment() as object), open: ws.readyState === 1 })),
+    );
+    expect(left).toHaveLength(2);
+    expect(left.find((s) => 'closedAt' in s)).toMatchObject({ userId: null, open: false });
+    expect(await unansweredCloses(stub)).toBe(1);
+    expect(await stub.viewerCount()).toBe(1);
+
+    // The next look leaves the closing socket alone: it is not closed, or counted, twice.
+    await runInDurableObject(stub, (_, state) => state.storage.sql.exec('update socket_sweep set due = 0'));
+    await runDurableObjectAlarm(stub);
+    expect(await unansweredCloses(stub)).toBe(1);
+  });
+
+  it('closes again, on waking, a socket the look closed that workerd reports open, so it is not counted', async () => {
+    const show = await liveShow({ variants: [{ price: 1000, stock: 30 }] });
+    const stub = liveStub(env, show.id);
+    const watcher = await connectAs(show.id, show.host.token);
+    const abandoned = await connect(show.id);
+    for (const v of [watcher, abandoned]) await v.next('snapshot');
+
+    // What a wake may hand back: the socket the look closed, open again, with the mark the look left.
+    const counted = await runInDurableObject(stub, (instance: LiveSession, state) => {
+      for (const ws of state.getWebSockets()) {
+        const who = ws.deserializeAttachment() as { userId: string | null };
+        if (who.userId === null) ws.serializeAttachment({ ...who, closedAt: 1 });
+      }
+      state.storage.sql.exec('insert into unanswered_closes (id, count) values (1, 1)');
+      const before = instance.viewerCount();
+      // The object as the runtime constructs it when it wakes.
+      new LiveSession(state, env);
+      return { before, after: instance.viewerCount() };
+    });
+    expect(counted).toEqual({ before: 2, after: 1 });
+    expect(await abandoned.closed).toMatchObject({ code: HEARTBEAT_TIMEOUT_CLOSE });
+    expect(watcher.ws.readyState).toBe(WebSocket.OPEN);
+    expect(await unansweredCloses(stub)).toBe(1);
+
+    // Its client answered at last: the next wake finds none, and later wakes read no attachments.
+    await waitFor(async () => (await socketCount(stub)) === 1, 'the object lets go of the answered socket');
+    await runInDurableObject(stub, (_, state) => new LiveSession(state, env));
+    expect(await unansweredCloses(stub)).toBeUndefined();
+  });
 });
