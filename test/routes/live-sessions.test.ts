@@ -79,6 +79,21 @@ describe('GET /v1/live-sessions and /{id}', () => {
     expectProblem(await call('GET', '/v1/live-sessions?cursor=garbage'), 400);
   });
 
+  it('refuses a cursor from a list with another filter, naming the cursor', async () => {
+    await liveShow({ start: false });
+    await liveShow({ start: false });
+    const scheduled = await call('GET', '/v1/live-sessions?status=scheduled&limit=1');
+    expect(scheduled.json.nextCursor).toEqual(expect.any(String));
+    const cursor = scheduled.json.nextCursor;
+    for (const other of ['status=live&', 'status=ended&', '']) {
+      const problem = expectProblem(await call('GET', `/v1/live-sessions?${other}limit=1&cursor=${cursor}`), 400);
+      expect(problem.errors).toEqual([{ path: 'cursor', message: expect.any(String) }]);
+    }
+    const same = await call('GET', `/v1/live-sessions?status=scheduled&limit=1&cursor=${cursor}`);
+    expect(same.status).toBe(200);
+    expect(same.json.data[0].status).toBe('scheduled');
+  });
+
   it('returns the viewer snapshot anonymously; unknown ids are 404', async () => {
     const show = await liveShow({ variants: [{ price: 2500, stock: 7 }] });
     const res = await call('GET', `/v1/live-sessions/${show.id}`);
