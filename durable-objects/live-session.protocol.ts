@@ -9,6 +9,7 @@
  * Times: `at` is milliseconds since the epoch; timestamps inside `session` are RFC 3339 strings.
  */
 import { z } from 'zod';
+import { idPattern } from '../src/lib/ids';
 
 const MoneyWire = z.object({ amount: z.number().int(), currency: z.string() });
 
@@ -129,6 +130,9 @@ const ONE_EMOJI = new RegExp(
   'u',
 );
 
+/** A user's id as the API writes it; anything else could never have chatted here. */
+const UserIdWire = z.string().regex(idPattern('user'), 'a user id (usr_ and 26 lower-case letters or digits)');
+
 /** Every frame a client may send. Host-only: `remove_chat`, `mute`, `unmute`. */
 export const ClientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('hello'), lastSeq: z.number().int().min(0), epoch: z.number().int().optional() }).strict(),
@@ -141,10 +145,8 @@ export const ClientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('chat'), text: z.string().trim().min(1).max(MAX_CHAT_LENGTH) }).strict(),
   z.object({ type: z.literal('ping') }).strict(),
   z.object({ type: z.literal('remove_chat'), messageId: z.string().min(1).max(64) }).strict(),
-  z
-    .object({ type: z.literal('mute'), userId: z.string().min(1).max(64), minutes: z.number().int().min(1).max(1440) })
-    .strict(),
-  z.object({ type: z.literal('unmute'), userId: z.string().min(1).max(64) }).strict(),
+  z.object({ type: z.literal('mute'), userId: UserIdWire, minutes: z.number().int().min(1).max(1440) }).strict(),
+  z.object({ type: z.literal('unmute'), userId: UserIdWire }).strict(),
 ]);
 
 export type ServerMessage = z.infer<typeof ServerMessage>;

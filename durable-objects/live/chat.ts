@@ -68,11 +68,22 @@ export function muteUser(core: SessionCore, ws: WebSocket, userId: string, minut
     core.store.run('delete from mutes where user_id = ?', userId);
     return;
   }
+  // A mute is otherwise silent: a mistyped id would leave the host believing someone was muted.
+  if (!seenHere(core, userId)) return sendError(ws, 'not_found', 'No such user has chatted or is connected here');
   core.store.run(
     'insert into mutes (user_id, until) values (?, ?) on conflict (user_id) do update set until = excluded.until',
     userId,
     Date.now() + minutes * 60_000,
   );
+}
+
+/** Whether the user chatted in this session or is connected to it now: who a host can have seen. */
+function seenHere(core: SessionCore, userId: string) {
+  const chatted = core.store.one(
+    "select 1 from events where type = 'chat' and json_extract(data, '$.message.userId') = ? limit 1",
+    userId,
+  );
+  return chatted !== undefined || core.ctx.getWebSockets().some((ws) => identityOf(ws).userId === userId);
 }
 
 /** A user's chat messages in this session (privacy export). */

@@ -137,6 +137,42 @@ describe('chat', () => {
     me.send({ type: 'chat', text: 'sorry' });
     expect((await host.next('chat')).message.text).toBe('sorry');
   });
+
+  it('tells the host when a mute names no one: a malformed id, or a user never seen in this session', async () => {
+    const show = await liveShow();
+    const [talker, watcher, stranger] = [await signUp(), await signUp(), await signUp()];
+    const host = await connectAs(show.id, show.host.token);
+    const talking = await connectAs(show.id, talker.token);
+    const watching = await connectAs(show.id, watcher.token);
+    await host.next('snapshot');
+    await talking.next('snapshot');
+    await watching.next('snapshot');
+    talking.send({ type: 'chat', text: 'hi' });
+    await host.next('chat');
+    talking.ws.close(1000);
+    await talking.closed;
+
+    host.send({ type: 'mute', userId: 'someone', minutes: 5 });
+    expect(await host.next('error')).toMatchObject({ code: 'bad_frame', message: expect.stringContaining('usr_') });
+    host.send({ type: 'mute', userId: stranger.id.toUpperCase(), minutes: 5 });
+    expect(await host.next('error')).toMatchObject({ code: 'bad_frame' });
+    host.send({ type: 'mute', userId: stranger.id, minutes: 5 });
+    expect(await host.next('error')).toMatchObject({ code: 'not_found' });
+
+    // Who chatted (now gone) and who is connected (never chatted) are muted, without an error.
+    host.send({ type: 'mute', userId: talker.id, minutes: 5 });
+    host.send({ type: 'mute', userId: watcher.id, minutes: 5 });
+    const mutes = () =>
+      runInDurableObject(liveStub(env, show.id), (_, state) =>
+        state.storage.sql
+          .exec<{ user_id: string }>('select user_id from mutes order by user_id')
+          .toArray()
+          .map((r) => r.user_id),
+      );
+    await waitFor(async () => (await mutes()).length === 2, 'both mutes');
+    expect(await mutes()).toEqual([talker.id, watcher.id].sort());
+    expect(host.all('error')).toHaveLength(3);
+  });
 });
 
 describe('privacy (exportUser / eraseUser)', () => {
