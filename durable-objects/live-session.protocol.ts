@@ -9,7 +9,7 @@
  * Times: `at` is milliseconds since the epoch; timestamps inside `session` are RFC 3339 strings.
  */
 import { z } from 'zod';
-import { idPattern } from '../src/lib/ids';
+import { idFormat, idPattern } from '../src/lib/ids';
 
 const MoneyWire = z.object({ amount: z.number().int(), currency: z.string() });
 
@@ -131,7 +131,7 @@ const ONE_EMOJI = new RegExp(
 );
 
 /** A user's id as the API writes it; anything else could never have chatted here. */
-const UserIdWire = z.string().regex(idPattern('user'), 'a user id (usr_ and 26 lower-case letters or digits)');
+const UserIdWire = z.string().regex(idPattern('user'), idFormat('user'));
 
 /** Every frame a client may send. Host-only: `remove_chat`, `mute`, `unmute`. */
 export const ClientMessage = z.discriminatedUnion('type', [

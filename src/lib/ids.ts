@@ -33,6 +33,14 @@ export function newId(kind: IdKind, now: number = Date.now()): string {
   return `${idPrefixes[kind]}_${ulid(now).toLowerCase()}`;
 }
 
+/**
+ * What an id of one kind looks like, for a 400's message. The usual slip is a ULID written upper-case (its
+ * canonical form), which the pattern refuses, so the message says lower-case.
+ */
+export function idFormat(kind: IdKind): string {
+  return `a ${kind} id: ${idPrefixes[kind]}_ followed by 26 lower-case letters or digits`;
+}
+
 /** A regex for ids of one kind, for zod `.regex()` on path parameters. */
 export function idPattern(kind: IdKind): RegExp {
   return new RegExp(`^${idPrefixes[kind]}_[0-9a-z]{26}$`);

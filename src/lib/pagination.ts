@@ -6,12 +6,27 @@ import { z } from '@hono/zod-openapi';
 import { ApiError } from './errors';
 
 /**
+ * `?limit=`, a page size from 1 to `max`. Blank, 0, 1.5 or `ten` all get the one message saying what it takes,
+ * not zod's wording for whichever check failed first ("Too small: expected number to be >=1").
+ */
+export function Limit(max = 100, fallback = 20) {
+  const error = `limit must be an integer from 1 to ${max}`;
+  return z.coerce
+    .number({ error })
+    .int({ error })
+    .min(1, { error })
+    .max(max, { error })
+    .default(fallback)
+    .openapi({ example: fallback });
+}
+
+/**
  * Lists refuse parameters they do not know (a 400 naming them), as the catalog always has: a client that
  * sends `?status=paid` to a list without that filter must not take the unfiltered page for a filtered one.
  */
 export const PageQuery = z
   .object({
-    limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ example: 20 }),
+    limit: Limit(),
     cursor: z.string().max(512).optional().openapi({ description: 'nextCursor from the previous page' }),
   })
   .strict();

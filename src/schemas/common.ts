@@ -1,6 +1,6 @@
 /** Schemas shared by every resource: the problem document and id path parameters. */
 import { z } from '@hono/zod-openapi';
-import { type IdKind, idPattern, idPrefixes } from '../lib/ids';
+import { type IdKind, idFormat, idPattern, idPrefixes } from '../lib/ids';
 
 export const ProblemSchema = z
   .object({
@@ -25,7 +25,7 @@ export const ProblemSchema = z
 export function Id(kind: IdKind) {
   return z
     .string()
-    .regex(idPattern(kind), `a ${kind} id (${idPrefixes[kind]}_…)`)
+    .regex(idPattern(kind), idFormat(kind))
     .openapi({ example: `${idPrefixes[kind]}_01jd3v8m2k9q4x7n5b6c8d0e1f` });
 }
 

@@ -2,6 +2,7 @@
 import { z } from '@hono/zod-openapi';
 import { shareTargets, videoEventTypes } from '../db/schema/discovery';
 import { Money } from '../lib/money';
+import { PageQuery } from '../lib/pagination';
 import { Id, QueryNumber, Timestamp } from './common';
 import { Post, WebUrl } from './social';
 
@@ -46,16 +47,12 @@ export const ShareCodeParams = z.object({
     .openapi({ param: { name: 'code', in: 'path' }, example: 'k3J9xQ2a' }),
 });
 
-export const MySharesQuery = z
-  .object({
-    as: z
-      .enum(['sharer', 'creator'])
-      .default('sharer')
-      .openapi({ description: 'Shares you made, or shares of your content' }),
-    limit: z.coerce.number().int().min(1).max(100).default(20),
-    cursor: z.string().max(512).optional(),
-  })
-  .strict();
+export const MySharesQuery = PageQuery.extend({
+  as: z
+    .enum(['sharer', 'creator'])
+    .default('sharer')
+    .openapi({ description: 'Shares you made, or shares of your content' }),
+});
 
 export const VideoProductTag = z
   .object({

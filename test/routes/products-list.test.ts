@@ -146,6 +146,16 @@ describe('GET /v1/products filters', () => {
     expectProblem(await call('GET', `/v1/products?sort=newest&cursor=${forged}`), 400);
   });
 
+  it('says what limit takes when it is blank, zero, too big or not a whole number', async () => {
+    for (const limit of ['', '0', '101', '1.5', 'ten']) {
+      const problem = expectProblem(await call('GET', `/v1/products?limit=${limit}`), 400);
+      expect(problem.errors).toEqual([{ path: 'query.limit', message: 'limit must be an integer from 1 to 100' }]);
+    }
+    // Lists with a smaller page say their own bound, from the same schema.
+    const related = expectProblem(await call('GET', `/v1/products/${made[0].id}/related?limit=0`), 400);
+    expect(related.errors[0].message).toBe('limit must be an integer from 1 to 50');
+  });
+
   it('lists with an ETag and answers 304 when unchanged', async () => {
     const first = await call('GET', `/v1/products?creatorId=${creatorId}&limit=3`);
     const etag = first.headers.get('etag') as string;

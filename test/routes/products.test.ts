@@ -179,4 +179,15 @@ describe('GET /v1/products/{id}', () => {
     const made = await createProductApi(creator.token);
     expectProblem(await call('GET', `/v1/products/${made.id}`, { token: WRONG_TOKEN }), 401);
   });
+
+  it('says ids are lower-case when given an upper-case one', async () => {
+    const creator = await signUp('creator');
+    const made = await createProductApi(creator.token);
+    const ulid = made.id.slice('prd_'.length);
+    for (const id of [made.id.toUpperCase(), `prd_${ulid.toUpperCase()}`]) {
+      const problem = expectProblem(await call('GET', `/v1/products/${id}`), 400);
+      expect(problem.errors).toEqual([{ path: 'param.id', message: expect.stringContaining('lower-case') }]);
+      expect(problem.detail).toContain('prd_');
+    }
+  });
 });

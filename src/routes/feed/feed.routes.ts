@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { jsonContent, problems } from '../../lib/openapi';
-import { Page, PageQuery } from '../../lib/pagination';
+import { Limit, Page, PageQuery } from '../../lib/pagination';
 import { IdParams } from '../../schemas/common';
 import { FeedItem, RelatedItem } from '../../schemas/discovery';
 
@@ -41,7 +41,7 @@ export const related = createRoute({
   request: {
     params: IdParams('product'),
     // Strict like every list: it has no cursor, and a client paging with one must not get this page forever.
-    query: z.object({ limit: z.coerce.number().int().min(1).max(50).default(10).openapi({ example: 10 }) }).strict(),
+    query: z.object({ limit: Limit(50, 10) }).strict(),
     headers: personalizationHeaders,
   },
   responses: {
