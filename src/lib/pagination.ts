@@ -1,6 +1,10 @@
 /**
  * Cursor pagination: `?limit=` (1–100, default 20) and an opaque `?cursor=` that encodes the last
  * row's sort key, so pages never skip or repeat rows while data changes.
+ *
+ * A filtered list passes its filters as a `scope` when it writes and when it reads a cursor: the cursor
+ * carries a short hash of them, so one taken to other filters (which would page from a row that list never
+ * showed) is refused like any cursor the list did not write.
  */
 import { z } from '@hono/zod-openapi';
 import { ApiError } from './errors';
@@ -35,17 +39,41 @@ export function Page<T extends z.ZodTypeAny>(item: T, name: string) {
   return z.object({ data: z.array(item), nextCursor: z.string().nullable() }).openapi(name);
 }
 
-export function encodeCursor(key: unknown[]): string {
-  return btoa(JSON.stringify(key)).replaceAll('+', '-').replaceAll('/', '_').replaceAll('=', '');
+/**
+ * The values a list is filtered by, in a fixed order; absent filters as `undefined`. Pass what the query
+ * means (defaults applied), not the raw string, so `?as=sharer` and no `?as=` share their cursors.
+ */
+export type CursorScope = readonly (string | number | boolean | null | undefined)[];
+
+/** FNV-1a (32-bit) of the scope: a tag to compare, not a secret; clients can write any cursor anyway. */
+function scopeTag(scope: CursorScope): string {
+  let hash = 0x811c9dc5;
+  for (const char of JSON.stringify(scope)) hash = Math.imul(hash ^ (char.codePointAt(0) ?? 0), 0x01000193);
+  return (hash >>> 0).toString(36);
 }
 
-/** Decodes a cursor made by `encodeCursor`; a tampered cursor is a 400, never a 500. */
-export function decodeCursor(cursor: string | undefined, arity: number): unknown[] | undefined {
+/** Lists without filters pass no scope: their cursors carry no tag and read as they always have. */
+export function encodeCursor(key: unknown[], scope?: CursorScope): string {
+  const body = scope ? [scopeTag(scope), ...key] : key;
+  return btoa(JSON.stringify(body)).replaceAll('+', '-').replaceAll('/', '_').replaceAll('=', '');
+}
+
+/**
+ * Decodes a cursor made by `encodeCursor` with the same `scope`; a tampered cursor, or one written under
+ * other filters, is a 400, never a 500 or a page of another list.
+ */
+export function decodeCursor(cursor: string | undefined, arity: number, scope?: CursorScope): unknown[] | undefined {
   if (!cursor) return undefined;
+  const tagged = scope ? 1 : 0;
   try {
     const key: unknown = JSON.parse(atob(cursor.replaceAll('-', '+').replaceAll('_', '/')));
-    if (Array.isArray(key) && key.length === arity && key.every((v) => ['string', 'number'].includes(typeof v))) {
-      return key;
+    if (
+      Array.isArray(key) &&
+      key.length === arity + tagged &&
+      key.every((v) => ['string', 'number'].includes(typeof v)) &&
+      (!scope || key[0] === scopeTag(scope))
+    ) {
+      return key.slice(tagged);
     }
   } catch {}
   throw invalidCursor();
@@ -58,9 +86,12 @@ export function invalidCursor() {
   });
 }
 
-/** Given rows fetched with `limit + 1`, returns the page and the cursor for the next one. */
-export function paginate<T>(rows: T[], limit: number, keyOf: (row: T) => unknown[]) {
+/**
+ * Given rows fetched with `limit + 1`, returns the page and the cursor for the next one, under the `scope`
+ * the list will pass to `decodeCursor`.
+ */
+export function paginate<T>(rows: T[], limit: number, keyOf: (row: T) => unknown[], scope?: CursorScope) {
   const data = rows.slice(0, limit);
   const last = data.at(-1);
-  return { data, nextCursor: rows.length > limit && last ? encodeCursor(keyOf(last)) : null };
+  return { data, nextCursor: rows.length > limit && last ? encodeCursor(keyOf(last), scope) : null };
 }

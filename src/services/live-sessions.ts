@@ -11,7 +11,7 @@ import { type LiveSessionRow, liveParticipants, liveSessionProducts, liveSession
 import type { AuthContext } from '../lib/context';
 import { ApiError } from '../lib/errors';
 import { newId } from '../lib/ids';
-import { decodeCursor, invalidCursor, paginate } from '../lib/pagination';
+import { decodeCursor, paginate } from '../lib/pagination';
 import { toIso } from '../schemas/common';
 import type { LiveSession, LiveSessionCreate } from '../schemas/live-sessions';
 
@@ -119,17 +119,13 @@ export async function productIdsOf(db: Db, sessionIds: string[]) {
   return byId;
 }
 
-/**
- * Newest first; `status` uses the (status, created_at, id) index. The cursor carries the filter it was
- * written under: taken to another filter it would page from a row that list never showed, so it is refused.
- */
+/** Newest first; `status` uses the (status, created_at, id) index. */
 export async function listLiveSessions(
   db: Db,
   query: { status?: LiveSessionRow['status']; limit: number; cursor?: string },
 ) {
-  const filter = query.status ?? 'all';
-  const after = decodeCursor(query.cursor, 3) as [string, number, string] | undefined;
-  if (after && after[0] !== filter) throw invalidCursor();
+  const scope = [query.status];
+  const after = decodeCursor(query.cursor, 2, scope) as [number, string] | undefined;
   const rows = await db
     .select()
     .from(liveSessions)
@@ -138,15 +134,15 @@ export async function listLiveSessions(
         query.status ? eq(liveSessions.status, query.status) : undefined,
         after
           ? or(
-              lt(liveSessions.createdAt, after[1]),
-              and(eq(liveSessions.createdAt, after[1]), lt(liveSessions.id, after[2])),
+              lt(liveSessions.createdAt, after[0]),
+              and(eq(liveSessions.createdAt, after[0]), lt(liveSessions.id, after[1])),
             )
           : undefined,
       ),
     )
     .orderBy(desc(liveSessions.createdAt), desc(liveSessions.id))
     .limit(query.limit + 1);
-  const page = paginate(rows, query.limit, (r) => [filter, r.createdAt, r.id]);
+  const page = paginate(rows, query.limit, (r) => [r.createdAt, r.id], scope);
   const productIds = await productIdsOf(
     db,
     page.data.map((r) => r.id),

@@ -45,3 +45,13 @@ export function expectProblem(res: Awaited<ReturnType<typeof call>>, status: num
   }
   return res.json;
 }
+
+/** Asserts the 400 every list gives a cursor it did not write for this query: the problem names `cursor`. */
+export function expectInvalidCursor(res: Awaited<ReturnType<typeof call>>) {
+  const problem = expectProblem(res, 400);
+  const errors = JSON.stringify(problem.errors);
+  if (errors !== JSON.stringify([{ path: 'cursor', message: 'invalid cursor' }])) {
+    throw new Error(`expected the invalid cursor problem, got ${res.text}`);
+  }
+  return problem;
+}
