@@ -48,7 +48,8 @@ export async function listAudit(
   db: Db,
   query: { limit: number; cursor?: string; type?: string; userId?: string },
 ): Promise<{ data: AuditEventRow[]; nextCursor: string | null }> {
-  const after = decodeCursor(query.cursor, 2) as [number, string] | undefined;
+  const scope = [query.type, query.userId];
+  const after = decodeCursor(query.cursor, 2, scope) as [number, string] | undefined;
   const rows = await db
     .select()
     .from(auditEvents)
@@ -63,5 +64,5 @@ export async function listAudit(
     )
     .orderBy(desc(auditEvents.at), desc(auditEvents.id))
     .limit(query.limit + 1);
-  return paginate(rows, query.limit, (r) => [r.at, r.id]);
+  return paginate(rows, query.limit, (r) => [r.at, r.id], scope);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { callWithEnv } from '../helpers/app-env';
-import { call, expectProblem } from '../helpers/http';
+import { call, expectInvalidCursor, expectProblem } from '../helpers/http';
 import { signUp, signUpAdmin } from '../helpers/users';
 
 const PASSWORD = 'correct-horse-battery';
@@ -79,6 +79,27 @@ describe('GET /v1/admin/audit', () => {
     expect([...ids].sort().reverse()).toEqual(ids);
     expectProblem(await call('GET', '/v1/admin/audit?cursor=garbage', { token: admin.token }), 400);
     expectProblem(await call('GET', '/v1/admin/audit?limit=1000', { token: admin.token }), 400);
+  });
+
+  it('refuses a cursor taken under other filters, naming the cursor', async () => {
+    const users = [await signUp(), await signUp(), await signUp()];
+    const admin = await signUpAdmin();
+    const get = (query: string) => call('GET', `/v1/admin/audit?limit=1&${query}`, { token: admin.token });
+    const first = await get('type=account.registered');
+    const cursor = first.json.nextCursor;
+    expect(cursor).toBeTypeOf('string');
+    for (const other of [
+      '',
+      'type=login.failed',
+      `userId=${users[0].id}`,
+      `type=account.registered&userId=${users[0].id}`,
+    ]) {
+      expectInvalidCursor(await get(`${other}&cursor=${cursor}`));
+    }
+    const same = await get(`type=account.registered&cursor=${cursor}`);
+    expect(same.status).toBe(200);
+    expect(same.json.data).toEqual([expect.objectContaining({ type: 'account.registered' })]);
+    expect(same.json.data[0].id).not.toBe(first.json.data[0].id);
   });
 
   it('is for admins only: 401 without a token, 403 for shoppers and creators', async () => {
