@@ -147,7 +147,8 @@ export async function myShares(
   query: { as: 'sharer' | 'creator'; limit: number; cursor?: string },
   origin: string,
 ) {
-  const before = decodeCursor(query.cursor, 1) as [string] | undefined;
+  const scope = [query.as];
+  const before = decodeCursor(query.cursor, 1, scope) as [string] | undefined;
   const owner = query.as === 'sharer' ? eq(shares.sharerId, userId) : eq(shares.creatorId, userId);
   const rows = await db
     .select()
@@ -155,6 +156,6 @@ export async function myShares(
     .where(and(owner, before ? lt(shares.id, before[0]) : undefined))
     .orderBy(desc(shares.id))
     .limit(query.limit + 1);
-  const page = paginate(rows, query.limit, (row) => [row.id]);
+  const page = paginate(rows, query.limit, (row) => [row.id], scope);
   return { data: await withStats(db, page.data, origin), nextCursor: page.nextCursor };
 }

@@ -1,7 +1,7 @@
 import { SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { insertProduct } from '../helpers/catalog';
-import { call, expectProblem } from '../helpers/http';
+import { call, expectInvalidCursor, expectProblem } from '../helpers/http';
 import { createPost, insertPaidOrder } from '../helpers/social';
 import { signUp, signUpAdmin } from '../helpers/users';
 
@@ -107,5 +107,33 @@ describe('attribution', () => {
     expectProblem(await call('GET', '/v1/me/shares?as=everyone', { token: stranger.token }), 400);
     // Like every list, an unknown parameter is refused, never taken for a filter that was applied.
     expectProblem(await call('GET', '/v1/me/shares?targetType=post', { token: stranger.token }), 400);
+  });
+});
+
+describe('GET /v1/me/shares', () => {
+  it('refuses a cursor taken as the other side (as=sharer vs as=creator), naming the cursor', async () => {
+    const creator = await signUp('creator');
+    const sharer = await signUp();
+    for (let i = 0; i < 2; i++) {
+      await share(sharer.token, 'product', (await insertProduct({ creatorId: creator.id })).id);
+      await share(creator.token, 'product', (await insertProduct({ creatorId: sharer.id })).id);
+    }
+    const first = await call('GET', '/v1/me/shares?as=creator&limit=1', { token: creator.token });
+    expect(first.json.nextCursor).toBeTypeOf('string');
+    for (const other of ['as=sharer&', '']) {
+      expectInvalidCursor(
+        await call('GET', `/v1/me/shares?${other}limit=1&cursor=${first.json.nextCursor}`, { token: creator.token }),
+      );
+    }
+    const same = await call('GET', `/v1/me/shares?as=creator&limit=1&cursor=${first.json.nextCursor}`, {
+      token: creator.token,
+    });
+    expect(same.json).toMatchObject({ data: [{ sharerId: sharer.id }], nextCursor: null });
+    // `as` defaults to sharer: a cursor from the default list pages the explicit one, and back.
+    const mine = await call('GET', '/v1/me/shares?limit=1', { token: creator.token });
+    const next = await call('GET', `/v1/me/shares?as=sharer&limit=1&cursor=${mine.json.nextCursor}`, {
+      token: creator.token,
+    });
+    expect(next.json).toMatchObject({ data: [{ sharerId: creator.id }], nextCursor: null });
   });
 });
