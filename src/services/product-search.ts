@@ -2,14 +2,15 @@
  * `GET /v1/products`: builds ONE SQL statement per request from the documented filters and sorts, so the
  * index test (test/services/product-search-plans.test.ts) can EXPLAIN exactly what production runs.
  *
- * Keyset pagination: the cursor carries the sort name and the last row's (sort key, id); the next page starts
- * strictly after it with a row-value comparison that SQLite turns into an index range. Ids break ties, so no
- * row is repeated or skipped while paging. Relevance pages follow FTS5's bm25 rank, which depends on the
- * whole corpus: a write between two pages may shift ranks (the usual trade-off of ranked search).
+ * Keyset pagination: the cursor carries the last row's (sort key, id), scoped to the sort and filters it was
+ * written under (src/lib/pagination); the next page starts strictly after it with a row-value comparison that
+ * SQLite turns into an index range. Ids break ties, so no row is repeated or skipped while paging. Relevance
+ * pages follow FTS5's bm25 rank, which depends on the whole corpus: a write between two pages may shift ranks
+ * (the usual trade-off of ranked search).
  */
 import { ApiError } from '../lib/errors';
 import { money } from '../lib/money';
-import { decodeCursor, encodeCursor, invalidCursor } from '../lib/pagination';
+import { type CursorScope, decodeCursor, encodeCursor, invalidCursor } from '../lib/pagination';
 import { toIso } from '../schemas/common';
 import type { ProductListItem, ProductListQuery, SortName } from '../schemas/products';
 import { firstImage } from '../schemas/social';
@@ -29,7 +30,7 @@ const columns =
 export interface BuiltQuery {
   sql: string;
   args: (string | number)[];
-  sort: SortName;
+  scope: CursorScope;
 }
 
 /**
@@ -51,6 +52,12 @@ export function effectiveSort(query: Pick<ProductListQuery, 'q' | 'sort'>): Sort
   return sort === 'relevance' && !query.q ? 'newest' : sort;
 }
 
+/** What a cursor is tied to: every filter and the sort, as they mean (`fields` only shapes the items). */
+export function productListScope(query: ProductListQuery): CursorScope {
+  const { q, category, creatorId, minPrice, maxPrice, inStock } = query;
+  return [effectiveSort(query), q, category, creatorId, minPrice, maxPrice, inStock];
+}
+
 export function buildProductSearch(query: ProductListQuery): BuiltQuery {
   const sort = effectiveSort(query);
   const { key, dir } = sortColumns[sort];
@@ -70,26 +77,22 @@ export function buildProductSearch(query: ProductListQuery): BuiltQuery {
   if (query.minPrice !== undefined) filter('p.min_price >= ?', query.minPrice);
   if (query.maxPrice !== undefined) filter('p.min_price <= ?', query.maxPrice);
   if (query.inStock !== undefined) filter('p.in_stock = ?', query.inStock ? 1 : 0);
-  const after = decodeCursor(query.cursor, 3);
-  if (after && after[0] !== sort) {
-    throw new ApiError('bad_request', 'cursor belongs to a different sort', {
-      errors: [{ path: 'query.cursor', message: 'cursor does not match sort' }],
-    });
-  }
+  const scope = productListScope(query);
+  const after = decodeCursor(query.cursor, 2, scope);
   // Every sort key is a number; anything else was not written by this list (SQLite would compare it anyway).
-  if (after && (typeof after[1] !== 'number' || typeof after[2] !== 'string')) throw invalidCursor();
+  if (after && (typeof after[0] !== 'number' || typeof after[1] !== 'string')) throw invalidCursor();
   // FTS5's rank is only usable in the select list, so relevance pages filter on the outer query below.
   if (after && sort !== 'relevance')
-    filter(`(${key}, p.id) ${dir === 'asc' ? '>' : '<'} (?, ?)`, after[1] as number, after[2] as string);
+    filter(`(${key}, p.id) ${dir === 'asc' ? '>' : '<'} (?, ?)`, after[0] as number, after[1] as string);
   const order = `sort_key ${dir}, id ${dir}`;
   let sql = `SELECT ${columns}, ${key} AS sort_key FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
   if (sort === 'relevance') {
     sql = `SELECT * FROM (${sql})${after ? ' WHERE (sort_key, id) > (?, ?)' : ''}`;
-    if (after) args.push(after[1] as number, after[2] as string);
+    if (after) args.push(after[0] as number, after[1] as string);
   }
   sql += ` ORDER BY ${order} LIMIT ?`;
   args.push(query.limit + 1);
-  return { sql, args, sort };
+  return { sql, args, scope };
 }
 
 interface Row {
@@ -130,6 +133,6 @@ export async function searchProducts(d1: D1Database, query: ProductListQuery) {
   const last = rows.at(-1);
   return {
     data: rows.map(toItem),
-    nextCursor: results.length > query.limit && last ? encodeCursor([built.sort, last.sort_key, last.id]) : null,
+    nextCursor: results.length > query.limit && last ? encodeCursor([last.sort_key, last.id], built.scope) : null,
   };
 }

@@ -1,7 +1,10 @@
 import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { encodeCursor } from '../../src/lib/pagination';
+import type { ProductListQuery } from '../../src/schemas/products';
+import { productListScope } from '../../src/services/product-search';
 import { insertProduct } from '../helpers/catalog';
-import { call, expectProblem } from '../helpers/http';
+import { call, expectInvalidCursor, expectProblem } from '../helpers/http';
 import { signUp } from '../helpers/users';
 
 interface Item {
@@ -136,14 +139,37 @@ describe('GET /v1/products filters', () => {
     ]) {
       expectProblem(await call('GET', `/v1/products?${q}`), 400);
     }
-    const first = await call('GET', `/v1/products?creatorId=${creatorId}&limit=1&sort=popular`);
-    expectProblem(
-      await call('GET', `/v1/products?creatorId=${creatorId}&sort=newest&cursor=${first.json.nextCursor}`),
-      400,
-    );
-    // A cursor of the right sort whose key is not what this list writes (forged, not from nextCursor).
-    const forged = btoa(JSON.stringify(['newest', 'x', 'y'])).replaceAll('=', '');
-    expectProblem(await call('GET', `/v1/products?sort=newest&cursor=${forged}`), 400);
+    // A cursor of the right sort and filters whose key is not what this list writes (forged, not from nextCursor).
+    const forged = encodeCursor(['x', 'y'], productListScope({ sort: 'newest' } as ProductListQuery));
+    expectInvalidCursor(await call('GET', `/v1/products?sort=newest&cursor=${forged}`));
+  });
+
+  it('refuses a cursor taken under another sort or other filters, naming the cursor', async () => {
+    const filters = `creatorId=${creatorId}&category=list-even&minPrice=1000&maxPrice=3000&inStock=true&sort=popular`;
+    const first = await call('GET', `/v1/products?${filters}&limit=1`);
+    const cursor = first.json.nextCursor;
+    expect(cursor).toBeTypeOf('string');
+    const changed = [
+      filters.replace('category=list-even', 'category=list-odd'),
+      filters.replace('&category=list-even', ''),
+      filters.replace(creatorId, (await signUp('creator')).id),
+      filters.replace(`creatorId=${creatorId}&`, ''),
+      filters.replace('minPrice=1000', 'minPrice=1500'),
+      filters.replace('maxPrice=3000', 'maxPrice=2000'),
+      filters.replace('inStock=true', 'inStock=false'),
+      filters.replace('&inStock=true', ''),
+      `${filters}&q=Item`,
+      filters.replace('sort=popular', 'sort=newest'),
+      filters.replace('&sort=popular', ''),
+    ];
+    for (const query of changed) {
+      expectInvalidCursor(await call('GET', `/v1/products?${query}&limit=1&cursor=${cursor}`));
+    }
+    // The same filters in another order, or with other sparse fields, are the same list.
+    const reordered = filters.split('&').reverse().join('&');
+    const same = await call('GET', `/v1/products?${reordered}&fields=id,price&limit=1&cursor=${cursor}`);
+    expect(same.status, same.text).toBe(200);
+    expect(same.json.data[0].id).not.toBe(first.json.data[0].id);
   });
 
   it('says what limit takes when it is blank, zero, too big or not a whole number', async () => {
