@@ -35,13 +35,13 @@ export async function createComment(db: Db, postId: string, authorId: string, te
 
 export async function listComments(db: Db, postId: string, query: { limit: number; cursor?: string }) {
   await findVisiblePost(db, postId);
-  const after = decodeCursor(query.cursor, 1) as [string] | undefined;
+  const after = decodeCursor(query.cursor, 1, [postId]) as [string] | undefined;
   const rows = await db
     .select()
     .from(comments)
     .where(and(eq(comments.postId, postId), isNull(comments.hiddenAt), after ? gt(comments.id, after[0]) : undefined))
     .orderBy(asc(comments.id))
     .limit(query.limit + 1);
-  const page = paginate(rows, query.limit, (row) => [row.id]);
+  const page = paginate(rows, query.limit, (row) => [row.id], [postId]);
   return { data: page.data.map(toComment), nextCursor: page.nextCursor };
 }

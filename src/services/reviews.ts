@@ -62,7 +62,7 @@ export async function createReview(db: Db, productId: string, authorId: string, 
 
 export async function listReviews(db: Db, productId: string, query: { limit: number; cursor?: string }) {
   await findProduct(db, productId);
-  const before = decodeCursor(query.cursor, 1) as [string] | undefined;
+  const before = decodeCursor(query.cursor, 1, [productId]) as [string] | undefined;
   const rows = await db
     .select()
     .from(reviews)
@@ -71,6 +71,6 @@ export async function listReviews(db: Db, productId: string, query: { limit: num
     )
     .orderBy(desc(reviews.id))
     .limit(query.limit + 1);
-  const page = paginate(rows, query.limit, (row) => [row.id]);
+  const page = paginate(rows, query.limit, (row) => [row.id], [productId]);
   return { data: page.data.map(toReview), nextCursor: page.nextCursor };
 }

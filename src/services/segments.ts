@@ -70,14 +70,14 @@ export async function getSegment(db: Db, id: string) {
 
 export async function segmentMembers(db: Db, id: string, query: { limit: number; cursor?: string }) {
   const row = await findSegment(db, id);
-  const after = decodeCursor(query.cursor, 1) as [string] | undefined;
+  const after = decodeCursor(query.cursor, 1, [id]) as [string] | undefined;
   const rows = await db
     .select({ id: users.id, displayName: users.displayName, createdAt: users.createdAt })
     .from(users)
     .where(and(matches(row.rules, Date.now()), after ? gt(users.id, after[0]) : undefined))
     .orderBy(asc(users.id))
     .limit(query.limit + 1);
-  const page = paginate(rows, query.limit, (r) => [r.id]);
+  const page = paginate(rows, query.limit, (r) => [r.id], [id]);
   return { data: page.data.map((r) => ({ ...r, createdAt: toIso(r.createdAt) })), nextCursor: page.nextCursor };
 }
 

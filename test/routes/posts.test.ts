@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { insertProduct } from '../helpers/catalog';
-import { call, expectProblem } from '../helpers/http';
+import { call, expectInvalidCursor, expectProblem } from '../helpers/http';
 import { createPost } from '../helpers/social';
 import { signUp } from '../helpers/users';
 
@@ -76,6 +76,20 @@ describe('GET|POST /v1/posts/{id}/comments', () => {
     const second = await call('GET', `/v1/posts/${post.id}/comments?limit=2&cursor=${first.json.nextCursor}`);
     expect(second.json).toMatchObject({ data: [{ text: 'three' }], nextCursor: null });
     expect((await call('GET', `/v1/posts/${post.id}`)).json.comments).toBe(3);
+  });
+
+  it('refuses a cursor taken from another post’s comments, naming the cursor', async () => {
+    const user = await signUp();
+    const [a, b] = [await createPost(user.token), await createPost(user.token)];
+    for (const post of [a, b]) {
+      for (const text of ['one', 'two']) {
+        await call('POST', `/v1/posts/${post.id}/comments`, { token: user.token, body: { text } });
+      }
+    }
+    const first = await call('GET', `/v1/posts/${a.id}/comments?limit=1`);
+    expectInvalidCursor(await call('GET', `/v1/posts/${b.id}/comments?limit=1&cursor=${first.json.nextCursor}`));
+    const same = await call('GET', `/v1/posts/${a.id}/comments?limit=1&cursor=${first.json.nextCursor}`);
+    expect(same.json).toMatchObject({ data: [{ postId: a.id, text: 'two' }], nextCursor: null });
   });
 
   it('rejects missing token, bad body, bad cursor and unknown posts', async () => {

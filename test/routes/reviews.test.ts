@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { insertProduct } from '../helpers/catalog';
-import { call, expectProblem } from '../helpers/http';
+import { call, expectInvalidCursor, expectProblem } from '../helpers/http';
 import { insertPaidOrder } from '../helpers/social';
 import { signUp } from '../helpers/users';
 
@@ -36,6 +36,20 @@ describe('GET|POST /v1/products/{id}/reviews', () => {
     expect(list.json.data[0].id).toBe(other.json.id);
     const next = await call('GET', `/v1/products/${product.id}/reviews?limit=1&cursor=${list.json.nextCursor}`);
     expect(next.json).toMatchObject({ data: [{ id: ok.json.id }], nextCursor: null });
+  });
+
+  it('refuses a cursor taken from another product’s reviews, naming the cursor', async () => {
+    const creator = await signUp('creator');
+    const [a, b] = [await insertProduct({ creatorId: creator.id }), await insertProduct({ creatorId: creator.id })];
+    for (const product of [a, b]) {
+      for (const rating of [4, 5]) {
+        await call('POST', `/v1/products/${product.id}/reviews`, { token: (await signUp()).token, body: { rating } });
+      }
+    }
+    const first = await call('GET', `/v1/products/${a.id}/reviews?limit=1`);
+    expectInvalidCursor(await call('GET', `/v1/products/${b.id}/reviews?limit=1&cursor=${first.json.nextCursor}`));
+    const same = await call('GET', `/v1/products/${a.id}/reviews?limit=1&cursor=${first.json.nextCursor}`);
+    expect(same.json).toMatchObject({ data: [{ productId: a.id }], nextCursor: null });
   });
 
   it('allows one review per user even under concurrent posts', async () => {

@@ -2,7 +2,7 @@ import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { newId } from '../../src/lib/ids';
 import { insertProduct } from '../helpers/catalog';
-import { call, expectProblem } from '../helpers/http';
+import { call, expectInvalidCursor, expectProblem } from '../helpers/http';
 import { insertPaidOrder } from '../helpers/social';
 import { signUp, signUpAdmin } from '../helpers/users';
 
@@ -63,6 +63,21 @@ describe('/v1/admin/segments', () => {
     expect(one.json.memberCount).toBeGreaterThanOrEqual(1);
     const list = await call('GET', '/v1/admin/segments?limit=100', { token: admin.token });
     expect(list.json.data.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('refuses a members cursor taken from another segment, naming the cursor', async () => {
+    const admin = await signUpAdmin();
+    await signUp();
+    const rules = [{ kind: 'new', withinDays: 7 }];
+    const [a, b] = [(await define(admin.token, rules)).json, (await define(admin.token, rules)).json];
+    const members = (id: string, query: string) =>
+      call('GET', `/v1/admin/segments/${id}/members?limit=1&${query}`, { token: admin.token });
+    const first = await members(a.id, '');
+    expect(first.json.nextCursor).toBeTypeOf('string');
+    expectInvalidCursor(await members(b.id, `cursor=${first.json.nextCursor}`));
+    const same = await members(a.id, `cursor=${first.json.nextCursor}`);
+    expect(same.status).toBe(200);
+    expect(same.json.data[0].id).not.toBe(first.json.data[0].id);
   });
 
   it('is admin-only, rejects bad rules and duplicate keys', async () => {
