@@ -1,9 +1,10 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { newId } from '../../src/lib/ids';
+import { encodeCursor } from '../../src/lib/pagination';
 import { liveStub } from '../../src/services/live-sessions';
 import { insertProduct } from '../helpers/catalog';
-import { call, expectProblem } from '../helpers/http';
+import { call, expectInvalidCursor, expectProblem } from '../helpers/http';
 import { alarmOf, connect, liveShow } from '../helpers/live';
 import { signUp } from '../helpers/users';
 
@@ -260,6 +261,21 @@ describe('session lifecycle', () => {
 });
 
 describe('GET /v1/live-sessions/{id}/replay', () => {
+  it('refuses a cursor taken from another session’s timeline, naming the cursor', async () => {
+    const [a, b] = [await liveShow(), await liveShow()];
+    for (const show of [a, b]) {
+      await call('PATCH', `/v1/live-sessions/${show.id}/products/${show.product.id}`, {
+        token: show.host.token,
+        body: { stock: 9 },
+      });
+    }
+    const first = await call('GET', `/v1/live-sessions/${a.id}/replay?limit=1`);
+    expect(first.json.nextCursor).toBeTypeOf('string');
+    expectInvalidCursor(await call('GET', `/v1/live-sessions/${b.id}/replay?limit=1&cursor=${first.json.nextCursor}`));
+    const same = await call('GET', `/v1/live-sessions/${a.id}/replay?limit=1&cursor=${first.json.nextCursor}`);
+    expect(same.json.data.map((e: { event: { seq: number } }) => e.event.seq)).toEqual([2]);
+  });
+
   it('pages through the timeline with offsets from the start', async () => {
     const show = await liveShow({ variants: [{ price: 1000, stock: 50 }] });
     for (let i = 0; i < 5; i++) {
@@ -280,7 +296,7 @@ describe('GET /v1/live-sessions/{id}/replay', () => {
     expectProblem(await call('GET', `/v1/live-sessions/${show.id}/replay?cursor=bad`), 400);
     // A well-formed cursor this timeline never wrote is the same 400 as any list's, naming the cursor.
     for (const key of [[-1], [1.5], [2 ** 60], ['x']]) {
-      const forged = btoa(JSON.stringify(key)).replaceAll('=', '');
+      const forged = encodeCursor(key, [show.id]);
       const res = expectProblem(await call('GET', `/v1/live-sessions/${show.id}/replay?cursor=${forged}`), 400);
       expect(res.errors, JSON.stringify(key)).toEqual([{ path: 'cursor', message: 'invalid cursor' }]);
     }

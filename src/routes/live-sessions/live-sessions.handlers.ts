@@ -39,7 +39,7 @@ export const replayHandler: RouteHandler<typeof replay, AppEnv> = async (c) => {
   const { id } = c.req.valid('param');
   const { limit, cursor } = c.req.valid('query');
   await getLiveSessionRow(createDb(c.env.DB), id);
-  const afterSeq = decodeCursor(cursor, 1)?.[0] ?? 0;
+  const afterSeq = decodeCursor(cursor, 1, [id])?.[0] ?? 0;
   // A seq this timeline could have written: a whole number, at least 0 (within the RPC's bound).
   if (typeof afterSeq !== 'number' || !Number.isSafeInteger(afterSeq) || afterSeq < 0) throw invalidCursor();
   const page = unwrap(await liveStub(c.env, id).replay({ afterSeq, limit }));
@@ -50,7 +50,7 @@ export const replayHandler: RouteHandler<typeof replay, AppEnv> = async (c) => {
       sessionId: id,
       startedAt: page.startedAt === null ? null : toIso(page.startedAt),
       data: page.events,
-      nextCursor: page.more && last ? encodeCursor([last.event.seq]) : null,
+      nextCursor: page.more && last ? encodeCursor([last.event.seq], [id]) : null,
     },
     200,
   );
