@@ -9,6 +9,15 @@ import createClient from 'openapi-fetch';
 import type { components, paths } from '../../dist/openapi-client/schema';
 
 type Money = components['schemas']['Money'];
+type ProductCard = components['schemas']['ProductCard'];
+type ProductListItem = components['schemas']['ProductListItem'];
+
+// A product read may carry only the fields named in ?fields=, so the document types it as the full shape or
+// some of it; a read without ?fields= gets the full shape, which a guard on a field it always has tells apart.
+const isFullCard = (card: ProductCard | components['schemas']['ProductCardFields']): card is ProductCard =>
+  card.variants !== undefined;
+const isFullItem = (item: ProductListItem | components['schemas']['ProductListItemFields']): item is ProductListItem =>
+  item.createdAt !== undefined;
 
 const api = createClient<paths>({ baseUrl: 'http://localhost:8787', headers: { 'X-Device': 'web' } });
 const price = (money: Money) => `${(money.amount / 100).toFixed(2)} ${money.currency}`;
@@ -18,18 +27,26 @@ export async function searchProducts(cursor?: string) {
     params: { query: { q: 'linen shirt', minPrice: 1000, inStock: 'true', sort: 'price_asc', limit: 10, cursor } },
   });
   if (error) throw new Error(`${error.code}: ${error.detail}`); // problem+json
-  const lines = data.data.map((item) => `${item.title} ${price(item.price)}`);
+  const lines = data.data.filter(isFullItem).map((item) => `${item.title} ${price(item.price)}`);
   return { lines, next: data.nextCursor ?? undefined };
 }
 
 export async function productCard(id: string) {
   const { data, error, response } = await api.GET('/v1/products/{id}', { params: { path: { id } } });
   if (error) return response.status === 404 ? undefined : Promise.reject(new Error(error.detail));
+  // @ts-expect-error a card read may be sparse (?fields=): any field may be absent until narrowed
+  data.price.amount;
+  if (!isFullCard(data)) return undefined;
   const amount: number = data.price.amount;
   const variants = data.variants.map((variant) => variant.id);
   // @ts-expect-error ProductCard has no priceCents
   data.priceCents;
   return { amount, variants, creator: data.creator.displayName };
+}
+
+export async function productTitles(id: string) {
+  const { data } = await api.GET('/v1/products/{id}', { params: { path: { id }, query: { fields: 'id,title' } } });
+  return data && { id: data.id, title: data.title ?? '' };
 }
 
 export async function placeOrder(accessToken: string, productId: string) {

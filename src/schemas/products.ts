@@ -63,6 +63,11 @@ export const ProductCard = z
   .openapi('ProductCard');
 export type ProductCard = z.infer<typeof ProductCard>;
 
+/** A card read with `?fields=`: the named fields and no others, so any of them may be absent. */
+export const ProductCardFields = ProductCard.partial().openapi('ProductCardFields', {
+  description: 'The fields of a ProductCard named in ?fields= (and only those)',
+});
+
 export const ProductListItem = z
   .object({
     id: Id('product'),
@@ -76,6 +81,11 @@ export const ProductListItem = z
   })
   .openapi('ProductListItem');
 export type ProductListItem = z.infer<typeof ProductListItem>;
+
+/** A list item read with `?fields=`: the named fields and no others. */
+export const ProductListItemFields = ProductListItem.partial().openapi('ProductListItemFields', {
+  description: 'The fields of a ProductListItem named in ?fields= (and only those)',
+});
 
 /** `?fields=a,b` validated against the names a representation has; unknown names are a 400. */
 function Fields(allowed: readonly string[]) {

@@ -1,4 +1,4 @@
-import { createRoute } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
 import { requireRole } from '../../lib/auth';
 import { bearerSecurity, jsonBody, jsonContent, problems } from '../../lib/openapi';
 import { Page } from '../../lib/pagination';
@@ -6,8 +6,10 @@ import { IdParams } from '../../schemas/common';
 import {
   CardQuery,
   ProductCard,
+  ProductCardFields,
   ProductCreate,
   ProductListItem,
+  ProductListItemFields,
   ProductListQuery,
   ProductPatch,
 } from '../../schemas/products';
@@ -31,7 +33,13 @@ export const list = createRoute({
   summary: 'Search and browse products: full-text q, filters, six sorts, cursor pages, sparse fields',
   request: { query: ProductListQuery },
   responses: {
-    200: { ...jsonContent(Page(ProductListItem, 'ProductPage'), 'A page of products'), headers: cachedRead },
+    200: {
+      ...jsonContent(
+        Page(z.union([ProductListItem, ProductListItemFields]), 'ProductPage'),
+        'A page of products (items carry only the ?fields= named, when given)',
+      ),
+      headers: cachedRead,
+    },
     ...notModified,
     ...problems(400, 401),
   },
@@ -45,7 +53,10 @@ export const getOne = createRoute({
   summary: 'The product card: product, variants with price and stock, creator summary',
   request: { params: IdParams('product'), query: CardQuery },
   responses: {
-    200: { ...jsonContent(ProductCard, 'The product card (or the requested fields of it)'), headers: cachedRead },
+    200: {
+      ...jsonContent(z.union([ProductCard, ProductCardFields]), 'The product card (or the requested fields of it)'),
+      headers: cachedRead,
+    },
     ...notModified,
     ...problems(400, 401, 404),
   },
