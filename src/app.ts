@@ -18,6 +18,7 @@ import { idempotency } from './lib/idempotency';
 import { log } from './lib/logger';
 import { conditionalGet, limitBody, requestLog, requireJsonBody, varyOnEncoding } from './lib/middleware';
 import { Money } from './lib/money';
+import { declareMiddlewareAnswers } from './lib/openapi';
 import { auditRouter } from './routes/audit';
 import { authRouter } from './routes/auth';
 import { cartRouter } from './routes/cart';
@@ -93,6 +94,9 @@ export function createApp() {
     .route('/', cartRouter)
     .route('/', ordersRouter)
     .route('/', webhooksRouter);
+
+  // The middleware above answers some requests before any route's handler: declared on each route it reaches.
+  declareMiddlewareAnswers(app.openAPIRegistry.definitions);
 
   // Components also used with a description of their own (`price: Money.openapi({ description })`). The
   // generator builds a component from the first use it meets, that use's description included, and then

@@ -30,6 +30,11 @@ const keyRequired = [/^\/v1\/orders$/, /^\/v1\/orders\/[^/]+\/payment$/];
  * a key on every POST working.
  */
 const neverStored = [/^\/v1\/auth\//];
+
+/** Whether a POST to this path (or path template) honours an Idempotency-Key. */
+export function takesIdempotencyKey(path: string): boolean {
+  return !neverStored.some((re) => re.test(path));
+}
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 const MIN_TTL_SECONDS = 7 * 24 * 3600;
 /** A claim older than this whose request never finished (the isolate died) may be taken over. */
@@ -66,7 +71,7 @@ async function fingerprint(method: string, url: URL, body: string): Promise<stri
 export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
   if (c.req.method !== 'POST') return next();
   const key = c.req.header('Idempotency-Key');
-  if (neverStored.some((re) => re.test(c.req.path))) return next();
+  if (!takesIdempotencyKey(c.req.path)) return next();
   if (key === undefined) {
     // Signed-out callers of a key-requiring route get the route's own 401 first.
     if (c.get('auth') && keyRequired.some((re) => re.test(c.req.path))) {

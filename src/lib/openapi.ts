@@ -4,8 +4,10 @@
  */
 import { OpenAPIHono, type z } from '@hono/zod-openapi';
 import { ProblemSchema } from '../schemas/common';
+import { TOKEN_NOT_READ } from './admission';
 import type { AppEnv } from './context';
 import { ApiError, type FieldError } from './errors';
+import { takesIdempotencyKey } from './idempotency';
 
 function fieldErrors(issues: z.core.$ZodIssue[], target: string): FieldError[] {
   return issues.map((issue) => ({
@@ -44,6 +46,7 @@ const problemDescriptions: Record<number, string> = {
   404: 'Not found, or not yours',
   409: 'Conflict with the current state',
   413: 'Request body too large',
+  415: 'The request body is not JSON',
   410: 'No longer available (expired or ended)',
   422: 'Idempotency-Key reused with a different request, or a request that cannot be carried out',
   426: 'A WebSocket upgrade is required',
@@ -62,3 +65,28 @@ export function problems(...statuses: (keyof typeof problemDescriptions)[]) {
 }
 
 export const bearerSecurity = [{ bearerAuth: [] }];
+
+/**
+ * Adds to every operation the answers app.ts's middleware gives before its handler runs, where the route
+ * does not declare them itself, so the document names every status the Worker sends:
+ * - a request whose token is read (every path but TOKEN_NOT_READ): 401 for a bad, expired or revoked token,
+ *   503 when JWT_SECRET is not configured (admission.ts);
+ * - writes: 400 for a body that is not valid JSON, too deep or with `__proto__` keys (hardening.ts), 413 over
+ *   MAX_BODY_BYTES, 429 over the address's write or auth limit (rate-limit.ts); POST, PUT and PATCH also 415
+ *   for a body that is not JSON (middleware.ts);
+ * - a POST that honours Idempotency-Key: 400 (a malformed key), 409 (its first request still running), 422
+ *   (the key reused for another request) (idempotency.ts).
+ */
+export function declareMiddlewareAnswers(definitions: OpenAPIHono<AppEnv>['openAPIRegistry']['definitions']) {
+  for (const def of definitions) {
+    if (def.type !== 'route') continue;
+    const { method, path } = def.route;
+    const statuses: number[] = [];
+    if (!TOKEN_NOT_READ.has(path)) statuses.push(401, 503);
+    if (method !== 'get') statuses.push(400, 413, 429);
+    if (method === 'post' || method === 'put' || method === 'patch') statuses.push(415);
+    if (method === 'post' && takesIdempotencyKey(path)) statuses.push(400, 409, 422);
+    // Mounting copied the route object; its `responses` is still the router's, so replace it, never edit it.
+    def.route.responses = { ...problems(...new Set(statuses)), ...def.route.responses };
+  }
+}
