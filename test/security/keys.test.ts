@@ -98,7 +98,7 @@ describe('access tokens: signing keys and forgery', () => {
   });
 
   it('fails closed when the signing secret is missing or too short: 503, never unsigned tokens', async () => {
-    const { token, email } = await signUp();
+    const { token, email, refreshToken } = await signUp();
     for (const JWT_SECRET of ['', 'short']) {
       const login = await callWithEnv({ JWT_SECRET }, 'POST', '/v1/auth/login', {
         body: { email, password: 'correct-horse-battery' },
@@ -106,6 +106,12 @@ describe('access tokens: signing keys and forgery', () => {
       expect(login.status).toBe(503);
       expect(login.text).not.toContain('accessToken');
       expect((await callWithEnv({ JWT_SECRET }, 'GET', '/v1/me', { token })).status).toBe(503);
+      const register = await callWithEnv({ JWT_SECRET }, 'POST', '/v1/auth/register', {
+        body: { email: `nokey-${crypto.randomUUID()}@test.dev`, password: 'correct-horse-battery', displayName: 'N' },
+      });
+      expect(register.status).toBe(503);
     }
+    const refresh = await callWithEnv({ JWT_SECRET: '' }, 'POST', '/v1/auth/refresh', { body: { refreshToken } });
+    expect(refresh.status).toBe(503);
   });
 });

@@ -15,7 +15,7 @@ export const register = createRoute({
   request: { body: jsonBody(RegisterBody) },
   responses: {
     201: jsonContent(AuthResult, 'The new account and its tokens'),
-    ...problems(400, 409, 413, 429),
+    ...problems(400, 409, 413, 429, 503),
   },
 });
 
@@ -29,7 +29,7 @@ export const login = createRoute({
   request: { body: jsonBody(LoginBody) },
   responses: {
     200: jsonContent(AuthResult, 'The account and fresh tokens'),
-    ...problems(400, 401, 429),
+    ...problems(400, 401, 429, 503),
   },
 });
 
@@ -45,7 +45,7 @@ export const refresh = createRoute({
   request: { body: jsonBody(RefreshTokenBody) },
   responses: {
     200: jsonContent(AuthResult, 'The account and a fresh token pair'),
-    ...problems(400, 401, 429),
+    ...problems(400, 401, 429, 503),
   },
 });
 

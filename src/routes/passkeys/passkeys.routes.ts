@@ -55,7 +55,10 @@ export const loginVerify = createRoute({
   tags,
   summary: 'Finish signing in with a passkey: verify the assertion and issue tokens',
   request: { body: jsonBody(PasskeyLoginVerifyBody) },
-  responses: { 200: jsonContent(AuthResult, 'The account and fresh tokens'), ...problems(400, 401, 413, 429) },
+  responses: {
+    200: jsonContent(AuthResult, 'The account and fresh tokens'),
+    ...problems(400, 401, 413, 429, 503),
+  },
 });
 
 export const list = createRoute({
