@@ -66,6 +66,9 @@ export function problems(...statuses: (keyof typeof problemDescriptions)[]) {
 
 export const bearerSecurity = [{ bearerAuth: [] }];
 
+/** The 304 of a GET whose answer carries an ETag: every one that is not `no-store` (conditionalGet). */
+export const notModified = { 304: { description: 'Not modified (If-None-Match matched the ETag)' } };
+
 /**
  * Adds to every operation the answers app.ts's middleware gives before its handler runs, where the route
  * does not declare them itself, so the document names every status the Worker sends:

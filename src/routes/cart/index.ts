@@ -1,7 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { createDb } from '../../db/client';
 import { requireRole, requireUser } from '../../lib/auth';
-import { bearerSecurity, createRouter, jsonBody, jsonContent, problems } from '../../lib/openapi';
+import { bearerSecurity, createRouter, jsonBody, jsonContent, notModified, problems } from '../../lib/openapi';
 import { Cart, CartPut } from '../../schemas/orders';
 import { cartView, readCartLines, replaceCart } from '../../services/cart';
 
@@ -15,7 +15,7 @@ export const getCart = createRoute({
   summary: 'My cart with current prices, availability and warnings',
   security: bearerSecurity,
   middleware: [requireRole()] as const,
-  responses: { 200: jsonContent(Cart, 'The cart'), ...problems(401) },
+  responses: { 200: jsonContent(Cart, 'The cart'), ...notModified, ...problems(401) },
 });
 
 export const putCart = createRoute({

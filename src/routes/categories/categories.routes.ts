@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { jsonContent, problems } from '../../lib/openapi';
+import { jsonContent, notModified, problems } from '../../lib/openapi';
 import { CategoryItem } from '../../schemas/products';
 
 export const list = createRoute({
@@ -14,7 +14,7 @@ export const list = createRoute({
       z.object({ data: z.array(CategoryItem), nextCursor: z.null() }).openapi('CategoryList'),
       'All categories (one page: the list is short)',
     ),
-    304: { description: 'Not modified (If-None-Match matched the ETag)' },
+    ...notModified,
     ...problems(400, 401),
   },
 });

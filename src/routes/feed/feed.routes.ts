@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { jsonContent, problems } from '../../lib/openapi';
+import { jsonContent, notModified, problems } from '../../lib/openapi';
 import { Limit, Page, PageQuery } from '../../lib/pagination';
 import { IdParams } from '../../schemas/common';
 import { FeedItem, RelatedItem } from '../../schemas/discovery';
@@ -28,6 +28,7 @@ export const feed = createRoute({
       ...jsonContent(Page(FeedItem, 'FeedPage'), 'A page of the feed'),
       headers: z.object({ 'X-Personalized': z.enum(['true', 'false']) }),
     },
+    ...notModified,
     ...problems(400, 401),
   },
 });
@@ -46,6 +47,7 @@ export const related = createRoute({
   },
   responses: {
     200: jsonContent(z.object({ data: z.array(RelatedItem) }).openapi('RelatedList'), 'Related products'),
+    ...notModified,
     ...problems(400, 401, 404),
   },
 });

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireRole } from '../../lib/auth';
-import { bearerSecurity, jsonBody, jsonContent, problems } from '../../lib/openapi';
+import { bearerSecurity, jsonBody, jsonContent, notModified, problems } from '../../lib/openapi';
 import { Page, PageQuery } from '../../lib/pagination';
 import { QueryNumber } from '../../schemas/common';
 import {
@@ -33,7 +33,11 @@ export const list = createRoute({
   tags,
   summary: 'Live sessions, newest first, optionally by status',
   request: { query: LiveSessionListQuery },
-  responses: { 200: jsonContent(Page(LiveSession, 'LiveSessionPage'), 'A page of sessions'), ...problems(400, 401) },
+  responses: {
+    200: jsonContent(Page(LiveSession, 'LiveSessionPage'), 'A page of sessions'),
+    ...notModified,
+    ...problems(400, 401),
+  },
 });
 
 export const getOne = createRoute({
@@ -43,7 +47,11 @@ export const getOne = createRoute({
   tags,
   summary: 'The session as a viewer sees it on connect (snapshot with epoch and seq)',
   request: { params: LiveSessionParams },
-  responses: { 200: jsonContent(LiveSnapshot, 'The current snapshot'), ...problems(400, 401, 404) },
+  responses: {
+    200: jsonContent(LiveSnapshot, 'The current snapshot'),
+    ...notModified,
+    ...problems(400, 401, 404),
+  },
 });
 
 export const replay = createRoute({
@@ -55,6 +63,7 @@ export const replay = createRoute({
   request: { params: LiveSessionParams, query: PageQuery },
   responses: {
     200: jsonContent(Replay, 'A page of the timeline, oldest first'),
+    ...notModified,
     ...problems(400, 401, 404),
   },
 });

@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { requireRole } from '../../lib/auth';
-import { bearerSecurity, jsonBody, jsonContent, problems } from '../../lib/openapi';
+import { bearerSecurity, jsonBody, jsonContent, notModified, problems } from '../../lib/openapi';
 import { Page, PageQuery } from '../../lib/pagination';
 import { IdParams } from '../../schemas/common';
 import { Comment, CommentCreate, LikeState, Post, PostCreate } from '../../schemas/social';
@@ -26,7 +26,7 @@ export const getOne = createRoute({
   tags,
   summary: 'A post with its like and comment counts',
   request: { params: IdParams('post') },
-  responses: { 200: jsonContent(Post, 'The post'), ...problems(400, 401, 404) },
+  responses: { 200: jsonContent(Post, 'The post'), ...notModified, ...problems(400, 401, 404) },
 });
 
 export const like = createRoute({
@@ -60,7 +60,11 @@ export const listComments = createRoute({
   tags,
   summary: 'Comments on a post, oldest first',
   request: { params: IdParams('post'), query: PageQuery },
-  responses: { 200: jsonContent(Page(Comment, 'CommentPage'), 'A page of comments'), ...problems(400, 401, 404) },
+  responses: {
+    200: jsonContent(Page(Comment, 'CommentPage'), 'A page of comments'),
+    ...notModified,
+    ...problems(400, 401, 404),
+  },
 });
 
 export const createComment = createRoute({

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireRole } from '../../lib/auth';
-import { bearerSecurity, jsonBody, jsonContent, problems } from '../../lib/openapi';
+import { bearerSecurity, jsonBody, jsonContent, notModified, problems } from '../../lib/openapi';
 import { Page } from '../../lib/pagination';
 import { IdParams } from '../../schemas/common';
 import {
@@ -23,7 +23,6 @@ const cachedRead = {
     schema: { type: 'string' as const },
   },
 };
-const notModified = { 304: { description: 'Not modified (If-None-Match matched the ETag)' } };
 
 export const list = createRoute({
   operationId: 'products.list',

@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { requireRole } from '../../lib/auth';
-import { bearerSecurity, jsonBody, jsonContent, problems } from '../../lib/openapi';
+import { bearerSecurity, jsonBody, jsonContent, notModified, problems } from '../../lib/openapi';
 import { Page, PageQuery } from '../../lib/pagination';
 import { IdParams } from '../../schemas/common';
 import { Review, ReviewCreate } from '../../schemas/social';
@@ -14,7 +14,11 @@ export const list = createRoute({
   tags,
   summary: 'Reviews of a product, newest first',
   request: { params: IdParams('product'), query: PageQuery },
-  responses: { 200: jsonContent(Page(Review, 'ReviewPage'), 'A page of reviews'), ...problems(400, 401, 404) },
+  responses: {
+    200: jsonContent(Page(Review, 'ReviewPage'), 'A page of reviews'),
+    ...notModified,
+    ...problems(400, 401, 404),
+  },
 });
 
 export const create = createRoute({

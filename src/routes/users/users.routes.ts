@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { requireRole } from '../../lib/auth';
-import { bearerSecurity, jsonContent, problems } from '../../lib/openapi';
+import { bearerSecurity, jsonContent, notModified, problems } from '../../lib/openapi';
 import { IdParams } from '../../schemas/common';
 import { FollowState, Profile } from '../../schemas/social';
 
@@ -13,7 +13,7 @@ export const getOne = createRoute({
   tags,
   summary: 'A public profile: follower and following counts, live now',
   request: { params: IdParams('user') },
-  responses: { 200: jsonContent(Profile, 'The profile'), ...problems(400, 401, 404) },
+  responses: { 200: jsonContent(Profile, 'The profile'), ...notModified, ...problems(400, 401, 404) },
 });
 
 export const follow = createRoute({

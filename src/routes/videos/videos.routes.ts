@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireRole } from '../../lib/auth';
-import { bearerSecurity, jsonBody, jsonContent, problems } from '../../lib/openapi';
+import { bearerSecurity, jsonBody, jsonContent, notModified, problems } from '../../lib/openapi';
 import { IdParams } from '../../schemas/common';
 import { AtQuery, Video, VideoCreate, VideoEventsBody, VideoProductsAt } from '../../schemas/discovery';
 
@@ -25,7 +25,7 @@ export const getOne = createRoute({
   tags,
   summary: 'A video with its product tags',
   request: { params: IdParams('video') },
-  responses: { 200: jsonContent(Video, 'The video'), ...problems(400, 401, 404) },
+  responses: { 200: jsonContent(Video, 'The video'), ...notModified, ...problems(400, 401, 404) },
 });
 
 export const productsAt = createRoute({
@@ -35,7 +35,11 @@ export const productsAt = createRoute({
   tags,
   summary: 'Products on screen at a moment of the video',
   request: { params: IdParams('video'), query: AtQuery },
-  responses: { 200: jsonContent(VideoProductsAt, 'The products tagged at atMs'), ...problems(400, 401, 404) },
+  responses: {
+    200: jsonContent(VideoProductsAt, 'The products tagged at atMs'),
+    ...notModified,
+    ...problems(400, 401, 404),
+  },
 });
 
 export const events = createRoute({
