@@ -1,6 +1,10 @@
-/** Calls the app with some configuration changed (e.g. ADMIN_EMAILS, limits); the bindings stay real. */
+/**
+ * Calls the app with some configuration changed (e.g. ADMIN_EMAILS, limits); the bindings stay real. Answers
+ * are checked against the OpenAPI document like `call()`'s.
+ */
 import { createExecutionContext, env } from 'cloudflare:test';
 import { app } from '../../src/app';
+import { assertConforms } from './conformance';
 
 export async function callWithEnv(
   overrides: Partial<Env>,
@@ -18,5 +22,7 @@ export async function callWithEnv(
   });
   const res = await app.fetch(req, { ...env, ...overrides }, createExecutionContext());
   const text = await res.text();
-  return { status: res.status, headers: res.headers, text, json: text ? JSON.parse(text) : undefined };
+  const json = text ? JSON.parse(text) : undefined;
+  await assertConforms(method, path, { status: res.status, contentType: res.headers.get('content-type'), text, json });
+  return { status: res.status, headers: res.headers, text, json };
 }

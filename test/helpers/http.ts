@@ -1,7 +1,9 @@
 /**
  * Calls the Worker like a client would (through its fetch handler, inside workerd with real bindings).
+ * Every answer is checked against the operation's declared responses (see conformance.ts).
  */
 import { SELF } from 'cloudflare:test';
+import { assertConforms } from './conformance';
 
 export interface CallOptions {
   token?: string;
@@ -31,6 +33,7 @@ export async function call(method: string, path: string, options: CallOptions = 
   } catch {
     json = undefined;
   }
+  await assertConforms(method, path, { status: res.status, contentType: res.headers.get('content-type'), text, json });
   return { status: res.status, headers: res.headers, json, text };
 }
 
