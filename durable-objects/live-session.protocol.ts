@@ -174,3 +174,9 @@ export const PONG_FRAME = '{"type":"pong"}';
  * reconnect and resume as after any other close.
  */
 export const HEARTBEAT_TIMEOUT_CLOSE = 4001;
+
+/**
+ * The close code of a signed-in socket whose account was erased: its identity was fixed at connect time, so it
+ * is closed rather than left speaking for an account that no longer exists. Clients do not resume as that user.
+ */
+export const ACCOUNT_ERASED_CLOSE = 4003;

@@ -19,7 +19,7 @@ import { endSession, resync, runDue, startSession, updateStoredSummary } from '.
 import * as rpc from './live/rpc-schemas';
 import { attributeSale, reverseSale } from './live/sales';
 import { replayPage } from './live/snapshot';
-import { goingAway, Limits, parseFrame, resume, send, viewerCount } from './live/sockets';
+import { closeSocketsOf, goingAway, Limits, parseFrame, resume, send, viewerCount } from './live/sockets';
 import type { HoldRow } from './live/store';
 import { PING_FRAME, PONG_FRAME } from './live-session.protocol';
 
@@ -227,10 +227,11 @@ export class LiveSession extends DurableObject<Env> {
   eraseUser(userId: unknown) {
     return this.mutate('privacy.erase', async () => {
       const id = rpc.parseInput(rpc.UserIdInput, userId);
+      const sockets = closeSocketsOf(this.core, id);
       const messages = eraseChat(this.core, id);
       this.core.invalidateSnapshot();
       const holds = this.core.store.run('update holds set user_id = null where user_id = ?', id);
-      return { messages, holds };
+      return { messages, holds, sockets };
     });
   }
 

@@ -4,6 +4,7 @@
  * One socket's bad frames, floods or slowness only ever earn that socket an error frame.
  */
 import {
+  ACCOUNT_ERASED_CLOSE,
   type ClientMessage,
   ClientMessage as ClientMessageSchema,
   MAX_FRAME_BYTES,
@@ -104,6 +105,24 @@ export function goingAway(core: SessionCore, retryInMs: number) {
     } catch {}
   }
   return sockets.length;
+}
+
+/**
+ * Erasure: the user's sockets close with ACCOUNT_ERASED_CLOSE. Who a socket is (id, name, host rights) was
+ * fixed when it connected, so an open one would keep chatting, or hosting, for the erased account. Its
+ * attachment forgets the identity first, so a frame it already sent is handled as an anonymous viewer's.
+ */
+export function closeSocketsOf(core: SessionCore, userId: string) {
+  let closed = 0;
+  for (const ws of core.ctx.getWebSockets()) {
+    if (identityOf(ws).userId !== userId) continue;
+    ws.serializeAttachment({ userId: null, displayName: '', host: false });
+    try {
+      ws.close(ACCOUNT_ERASED_CLOSE, 'account erased');
+    } catch {}
+    closed += 1;
+  }
+  return closed;
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * Live shopping: sessions the user hosted, their holds (D1), and what each session's Durable Object keeps
  * about them (chat messages, holds), found through `live_participants`. Erasure asks every such object to
- * erase the user's chat and unlink their holds, then forgets the participation. Hosted sessions and D1
+ * close the user's open sockets, erase their chat and unlink their holds, then forgets the participation. Hosted sessions and D1
  * holds stay as accounting records, pointing at the anonymised account.
  */
 import { eq } from 'drizzle-orm';

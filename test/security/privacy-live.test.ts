@@ -1,0 +1,27 @@
+// Erasure as live sessions see it: sockets opened with the erased account, what other viewers are shown, and
+// the shows an erased creator hosted (the export and the log's redaction are in privacy.test.ts).
+import { describe, expect, it } from 'vitest';
+import { ACCOUNT_ERASED_CLOSE } from '../../durable-objects/live-session.protocol';
+import { call } from '../helpers/http';
+import { connectAs, liveShow, sleep } from '../helpers/live';
+import { signUp } from '../helpers/users';
+
+describe('erasure and live sessions', () => {
+  it("closes the erased user's open sockets: what they opened signed in no longer speaks for them", async () => {
+    const show = await liveShow();
+    const sam = await signUp();
+    const viewer = await connectAs(show.id, sam.token);
+    await viewer.next('snapshot');
+
+    expect((await call('DELETE', '/v1/me', { token: sam.token })).status).toBe(204);
+    const closed = await Promise.race([viewer.closed, sleep(2000).then(() => 'still open')]);
+    if (closed === 'still open') {
+      // What an open socket could do: chat under the erased account's id and name, into the replay.
+      viewer.send({ type: 'chat', text: 'still here' });
+      await viewer.next('chat');
+    }
+    expect(closed).toMatchObject({ code: ACCOUNT_ERASED_CLOSE });
+    const replay = await call('GET', `/v1/live-sessions/${show.id}/replay`);
+    expect(replay.text).not.toContain(sam.id);
+  });
+});
