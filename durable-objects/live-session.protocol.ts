@@ -41,7 +41,10 @@ export const ChatMessage = z.object({
   /** Null once the author's account was erased. */
   userId: z.string().nullable(),
   displayName: z.string(),
-  /** Empty once the host removed the message (a `chat_removed` event follows in the log). */
+  /**
+   * Empty once the host removed the message, or its author's account was erased (a `chat_removed` event
+   * follows in the log; after an erasure, only while the show runs).
+   */
   text: z.string(),
   at: z.number().int(),
 });

@@ -96,15 +96,21 @@ export function chatOf(core: SessionCore, userId: string): ChatMessage[] {
     .map((row) => (JSON.parse(row.data) as { message: ChatMessage }).message);
 }
 
-/** Erasure: the user's messages lose their text, name and author; their seq stays so history has no gaps. */
+/**
+ * Erasure: the user's messages lose their text, name and author; their seq stays so history has no gaps. While
+ * the show has not ended, viewers watching now already hold those messages: each gets a `chat_removed`, as when
+ * the host removes one (an ended show has no viewers; its replay has the redacted log).
+ */
 export function eraseChat(core: SessionCore, userId: string) {
   const rows = core.store.all<{ seq: number; data: string }>(
     "select seq, data from events where type = 'chat' and json_extract(data, '$.message.userId') = ?",
     userId,
   );
+  const tellViewers = core.current().status !== 'ended';
   for (const row of rows) {
     const { message } = JSON.parse(row.data) as { message: ChatMessage };
     redact(core, row.seq, { ...message, userId: null, displayName: 'Deleted user', text: '' });
+    if (tellViewers && message.text !== '') core.publish({ type: 'chat_removed', messageId: message.id });
   }
   core.store.run('delete from mutes where user_id = ?', userId);
   core.store.run('delete from tickets where user_id = ?', userId);

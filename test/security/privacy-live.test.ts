@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { ACCOUNT_ERASED_CLOSE } from '../../durable-objects/live-session.protocol';
 import { call } from '../helpers/http';
-import { connectAs, liveShow, sleep } from '../helpers/live';
+import { connect, connectAs, liveShow, sleep } from '../helpers/live';
 import { signUp } from '../helpers/users';
 
 describe('erasure and live sessions', () => {
@@ -23,5 +23,21 @@ describe('erasure and live sessions', () => {
     expect(closed).toMatchObject({ code: ACCOUNT_ERASED_CLOSE });
     const replay = await call('GET', `/v1/live-sessions/${show.id}/replay`);
     expect(replay.text).not.toContain(sam.id);
+  });
+
+  it("tells viewers watching now to drop the erased user's messages", async () => {
+    const show = await liveShow();
+    const sam = await signUp();
+    const watcher = await connect(show.id);
+    const talker = await connectAs(show.id, sam.token);
+    talker.send({ type: 'chat', text: 'my number is 555-0100' });
+    const { message } = await watcher.next('chat');
+    expect(message.userId).toBe(sam.id);
+
+    expect((await call('DELETE', '/v1/me', { token: sam.token })).status).toBe(204);
+    expect(await watcher.next('chat_removed')).toMatchObject({ messageId: message.id });
+    // A viewer joining later never sees it either (the snapshot skips removed messages).
+    const late = await connect(show.id);
+    expect(JSON.stringify((await late.next('snapshot')).session.chat)).not.toContain('555-0100');
   });
 });
