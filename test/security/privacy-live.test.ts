@@ -40,4 +40,34 @@ describe('erasure and live sessions', () => {
     const late = await connect(show.id);
     expect(JSON.stringify((await late.next('snapshot')).session.chat)).not.toContain('555-0100');
   });
+
+  it('ends the shows an erased creator was running or had scheduled: nobody is left to host them', async () => {
+    const show = await liveShow();
+    const later = await call('POST', '/v1/live-sessions', {
+      token: show.host.token,
+      body: {
+        title: 'Next week',
+        productIds: [show.product.id],
+        scheduledAt: new Date(Date.now() + 60_000).toISOString(),
+      },
+    });
+    expect(later.status).toBe(201);
+    const viewer = await connect(show.id);
+    await viewer.next('snapshot');
+
+    expect((await call('DELETE', '/v1/me', { token: show.host.token })).status).toBe(204);
+
+    expect(await viewer.next('ended')).toMatchObject({ summary: expect.any(Object) });
+    for (const id of [show.id, later.json.id]) {
+      expect((await call('GET', `/v1/live-sessions/${id}`)).json.session.status, id).toBe('ended');
+    }
+    // The profile no longer shows a "Deleted user" live now, and nobody can claim units in the show.
+    expect((await call('GET', `/v1/users/${show.host.id}`)).json.liveNow).toBeNull();
+    const shopper = await signUp();
+    const hold = await call('POST', `/v1/live-sessions/${show.id}/holds`, {
+      token: shopper.token,
+      body: { productId: show.product.id, quantity: 1 },
+    });
+    expect(hold.status).toBe(409);
+  });
 });

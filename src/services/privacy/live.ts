@@ -1,10 +1,12 @@
 /**
  * Live shopping: sessions the user hosted, their holds (D1), and what each session's Durable Object keeps
- * about them (chat messages, holds), found through `live_participants`. Erasure asks every such object to
- * close the user's open sockets, erase their chat and unlink their holds, then forgets the participation. Hosted sessions and D1
- * holds stay as accounting records, pointing at the anonymised account.
+ * about them (chat messages, holds), found through `live_participants`. Erasure first ends the shows the user
+ * was running or had scheduled (nobody is left to host them; a scheduled one would otherwise start by itself),
+ * then asks every object the user took part in to close their open sockets, erase their chat and unlink their
+ * holds, then forgets the participation. Hosted sessions and D1 holds stay as accounting records, pointing
+ * at the anonymised account.
  */
-import { eq } from 'drizzle-orm';
+import { and, eq, ne } from 'drizzle-orm';
 import { createDb } from '../../db/client';
 import { holds, liveParticipants, liveSessions } from '../../db/schema';
 import { liveStub, unwrap } from '../live-sessions';
@@ -12,6 +14,21 @@ import type { PrivacyArea } from '../privacy';
 
 async function participations(env: Env, userId: string) {
   return createDb(env.DB).select().from(liveParticipants).where(eq(liveParticipants.userId, userId));
+}
+
+/** Ends the user's shows that have not ended, as their host would; one already ended meanwhile is skipped. */
+async function endHostedShows(env: Env, userId: string) {
+  const open = await createDb(env.DB)
+    .select({ id: liveSessions.id })
+    .from(liveSessions)
+    .where(and(eq(liveSessions.creatorId, userId), ne(liveSessions.status, 'ended')));
+  let ended = 0;
+  for (const { id } of open) {
+    const result = await liveStub(env, id).end({ userId, role: 'creator' });
+    if (result.ok) ended += 1;
+    else if (result.error.code !== 'conflict') unwrap(result);
+  }
+  return ended;
 }
 
 export const liveArea: PrivacyArea = {
@@ -32,6 +49,7 @@ export const liveArea: PrivacyArea = {
     return { hostedSessions: hosted, holds: myHolds, participation: sessions };
   },
   async erase(env, userId) {
+    const ended = await endHostedShows(env, userId);
     const rows = await participations(env, userId);
     let messages = 0;
     for (const p of rows) {
@@ -39,6 +57,6 @@ export const liveArea: PrivacyArea = {
       messages += erased.messages ?? 0;
     }
     await createDb(env.DB).delete(liveParticipants).where(eq(liveParticipants.userId, userId));
-    return { sessions: rows.length, chatMessages: messages };
+    return { sessions: rows.length, chatMessages: messages, showsEnded: ended };
   },
 };
