@@ -1,6 +1,7 @@
 /**
  * Operator-defined segments (new, repeat buyer, big spender, lapsed), evaluated on demand against the
- * users table and the purchase read model, so membership is always current. Rules combine with AND.
+ * users table and the purchase read model, so membership is always current. Rules combine with AND. Erased
+ * accounts (their rows stay, anonymised) are in no segment: there is no one left to count or target.
  */
 import type { z } from '@hono/zod-openapi';
 import { and, asc, count, eq, gt, type SQL, sql } from 'drizzle-orm';
@@ -11,6 +12,7 @@ import { newId } from '../lib/ids';
 import { decodeCursor, paginate } from '../lib/pagination';
 import { toIso } from '../schemas/common';
 import type { Segment, SegmentCreate } from '../schemas/discovery';
+import { notErased } from './privacy/account';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -30,7 +32,7 @@ function condition(rule: SegmentRule, now: number): SQL {
   }
 }
 
-const matches = (rules: SegmentRule[], now: number) => and(...rules.map((r) => condition(r, now)));
+const matches = (rules: SegmentRule[], now: number) => and(notErased(), ...rules.map((r) => condition(r, now)));
 
 function toSegment(row: SegmentRow, memberCount: number | null): z.infer<typeof Segment> {
   return { id: row.id, key: row.key, name: row.name, rules: row.rules, memberCount, createdAt: toIso(row.createdAt) };
@@ -87,7 +89,7 @@ export async function isMember(db: Db, id: string, userId: string) {
     // NULL (e.g. "lapsed" for someone who never bought) is not a match.
     .select({ member: sql<number>`(${matches(row.rules, Date.now())}) is true` })
     .from(users)
-    .where(eq(users.id, userId));
+    .where(and(eq(users.id, userId), notErased()));
   if (!user) throw new ApiError('not_found', 'User not found');
   return { segmentId: id, userId, member: user.member === 1 };
 }

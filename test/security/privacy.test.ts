@@ -221,6 +221,40 @@ describe('DELETE /v1/me (erasure)', () => {
     expect(card.json.socialProof).toMatchObject({ rating: null, reviewCount: 0, likes: 0 });
   });
 
+  it('leaves every segment: an erased account is no one to count, list or target', async () => {
+    const admin = await signUpAdmin();
+    const sam = await signUp();
+    const key = `erased-${crypto.randomUUID().slice(0, 8)}`;
+    const segment = await call('POST', '/v1/admin/segments', {
+      token: admin.token,
+      body: { key, name: key, rules: [{ kind: 'new', withinDays: 7 }] },
+    });
+    const member = () => call('GET', `/v1/admin/segments/${segment.json.id}/members/${sam.id}`, { token: admin.token });
+    const listed = async () => {
+      const ids: string[] = [];
+      let cursor = '';
+      do {
+        const page = await call('GET', `/v1/admin/segments/${segment.json.id}/members?limit=100${cursor}`, {
+          token: admin.token,
+        });
+        ids.push(...page.json.data.map((m: { id: string }) => m.id));
+        cursor = page.json.nextCursor ? `&cursor=${page.json.nextCursor}` : '';
+      } while (cursor);
+      return ids;
+    };
+    const count = async () =>
+      (await call('GET', `/v1/admin/segments/${segment.json.id}`, { token: admin.token })).json.memberCount;
+    expect((await member()).json.member).toBe(true);
+    expect(await listed()).toContain(sam.id);
+    const before = await count();
+
+    expect((await call('DELETE', '/v1/me', { token: sam.token })).status).toBe(204);
+
+    expectProblem(await member(), 404);
+    expect(await listed()).not.toContain(sam.id);
+    expect(await count()).toBe(before - 1);
+  });
+
   it('needs a recent sign-in: an old session gets 403 and must sign in again', async () => {
     const { token, email } = await signUp();
     await env.DB.prepare(

@@ -4,13 +4,16 @@
  * exported. Erasure anonymises the user row (other areas' records keep pointing at an id that no longer
  * names anyone) and deletes sessions, refresh tokens and passkeys.
  */
-import { desc, eq } from 'drizzle-orm';
+import { desc, eq, ne } from 'drizzle-orm';
 import { createDb } from '../../db/client';
 import { auditEvents, authSessions, passkeys, refreshTokens, users, webauthnChallenges } from '../../db/schema';
 import type { PrivacyArea } from '../privacy';
 
 /** An erased account's password hash: not a valid hash, so no password ever matches it; also how it is told apart. */
 export const ERASED_PASSWORD_HASH = '!erased';
+
+/** A condition on `users`: the account was not erased (an erased one keeps its row, anonymised, for what points at it). */
+export const notErased = () => ne(users.passwordHash, ERASED_PASSWORD_HASH);
 
 export const accountArea: PrivacyArea = {
   name: 'account',
