@@ -57,6 +57,22 @@ export function exportable(value: unknown): unknown {
   return value;
 }
 
+const EXPORT_PAGE_ROWS = 5000;
+
+/**
+ * Every row of a keyset-paged read, `EXPORT_PAGE_ROWS` at a time: an export holds all of a heavy user's records
+ * (never the first N of them) without any one D1 read returning all of them. `page(last, limit)` reads the rows
+ * after `last` (the previous page's last row; undefined for the first page).
+ */
+export async function allPages<T>(page: (last: T | undefined, limit: number) => Promise<T[]>): Promise<T[]> {
+  const rows: T[] = [];
+  for (;;) {
+    const next = await page(rows.at(-1), EXPORT_PAGE_ROWS);
+    rows.push(...next);
+    if (next.length < EXPORT_PAGE_ROWS) return rows;
+  }
+}
+
 export async function exportUser(env: Env, userId: string) {
   const all = [...(accountArea ? [accountArea] : []), ...areas];
   const results = await Promise.all(all.map(async (a) => [a.name, exportable(await a.export(env, userId))] as const));

@@ -4,10 +4,10 @@
  * exported. Erasure anonymises the user row (other areas' records keep pointing at an id that no longer
  * names anyone) and deletes sessions, refresh tokens and passkeys.
  */
-import { desc, eq, ne } from 'drizzle-orm';
+import { and, desc, eq, lt, ne, or } from 'drizzle-orm';
 import { createDb } from '../../db/client';
 import { auditEvents, authSessions, passkeys, refreshTokens, users, webauthnChallenges } from '../../db/schema';
-import type { PrivacyArea } from '../privacy';
+import { allPages, type PrivacyArea } from '../privacy';
 
 /** An erased account's password hash: not a valid hash, so no password ever matches it; also how it is told apart. */
 export const ERASED_PASSWORD_HASH = '!erased';
@@ -22,12 +22,22 @@ export const accountArea: PrivacyArea = {
     const user = await db.query.users.findFirst({ where: eq(users.id, userId) });
     const sessions = await db.query.authSessions.findMany({ where: eq(authSessions.userId, userId) });
     const keys = await db.query.passkeys.findMany({ where: eq(passkeys.userId, userId) });
-    const events = await db
-      .select()
-      .from(auditEvents)
-      .where(eq(auditEvents.userId, userId))
-      .orderBy(desc(auditEvents.at))
-      .limit(1000);
+    // Newest first, every one of them (years of sign-ins are more than one page).
+    const events = await allPages((last: typeof auditEvents.$inferSelect | undefined, limit) =>
+      db
+        .select()
+        .from(auditEvents)
+        .where(
+          and(
+            eq(auditEvents.userId, userId),
+            last
+              ? or(lt(auditEvents.at, last.at), and(eq(auditEvents.at, last.at), lt(auditEvents.id, last.id)))
+              : undefined,
+          ),
+        )
+        .orderBy(desc(auditEvents.at), desc(auditEvents.id))
+        .limit(limit),
+    );
     return {
       profile: user && {
         id: user.id,

@@ -4,21 +4,29 @@
  * (`userId` null), deletes the user's videos, and keeps shares (their attributions are creators'
  * accounting) pointing at the anonymised account.
  */
-import { eq } from 'drizzle-orm';
+import { and, asc, eq, gt } from 'drizzle-orm';
 import { createDb } from '../../db/client';
 import { purchases, shares, videoEvents, videos } from '../../db/schema';
-import type { PrivacyArea } from '../privacy';
+import { allPages, type PrivacyArea } from '../privacy';
 
 export const discoveryArea: PrivacyArea = {
   name: 'discovery',
   async export(env, userId) {
     const db = createDb(env.DB);
-    const [myPurchases, myShares, myVideos, events] = await db.batch([
+    const [myPurchases, myShares, myVideos] = await db.batch([
       db.select().from(purchases).where(eq(purchases.userId, userId)),
       db.select().from(shares).where(eq(shares.sharerId, userId)),
       db.select().from(videos).where(eq(videos.creatorId, userId)),
-      db.select().from(videoEvents).where(eq(videoEvents.userId, userId)).limit(10_000),
     ]);
+    // A viewer's progress events add up: read in pages (by the autoincrement id), never cut short.
+    const events = await allPages((last: typeof videoEvents.$inferSelect | undefined, limit) =>
+      db
+        .select()
+        .from(videoEvents)
+        .where(and(eq(videoEvents.userId, userId), last ? gt(videoEvents.id, last.id) : undefined))
+        .orderBy(asc(videoEvents.id))
+        .limit(limit),
+    );
     return { purchases: myPurchases, shares: myShares, videos: myVideos, videoEvents: events };
   },
   async erase(env, userId) {
