@@ -8,7 +8,7 @@
  */
 import { DurableObject } from 'cloudflare:workers';
 import { emitDomainEvent } from '../src/services/domain-events';
-import { chatOf, eraseChat, muteUser, postChat, removeChat } from './live/chat';
+import { chatOf, eraseChat, mutesOf, muteUser, postChat, removeChat } from './live/chat';
 import { acceptSocket, issueTicket } from './live/connect';
 import { SessionCore } from './live/core';
 import { LiveError, toResult } from './live/errors';
@@ -220,7 +220,7 @@ export class LiveSession extends DurableObject<Env> {
       const id = rpc.parseInput(rpc.UserIdInput, userId);
       const s = await this.core.session();
       const holds = this.core.store.all<HoldRow>('select * from holds where user_id = ? order by created_at', id);
-      return { sessionId: s.id, chat: chatOf(this.core, id), holds };
+      return { sessionId: s.id, chat: chatOf(this.core, id), holds, mutes: mutesOf(this.core, id) };
     });
   }
 

@@ -96,6 +96,11 @@ export function chatOf(core: SessionCore, userId: string): ChatMessage[] {
     .map((row) => (JSON.parse(row.data) as { message: ChatMessage }).message);
 }
 
+/** The host's mute of a user in this session, if any (privacy export): when it ends. */
+export function mutesOf(core: SessionCore, userId: string): { expiresAt: number }[] {
+  return core.store.all<{ expiresAt: number }>('select until as expiresAt from mutes where user_id = ?', userId);
+}
+
 /**
  * Erasure: the user's messages lose their text, name and author; their seq stays so history has no gaps. While
  * the show has not ended, viewers watching now already hold those messages: each gets a `chat_removed`, as when

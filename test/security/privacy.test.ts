@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import { liveStub, unwrap } from '../../src/services/live-sessions';
 import { SoftwareAuthenticator } from '../helpers/authenticator';
 import { insertProduct } from '../helpers/catalog';
 import { call, expectProblem } from '../helpers/http';
@@ -38,9 +39,20 @@ async function busyShopper() {
   });
   expect(hold.status).toBe(201);
   const viewer = await connectAs(show.id, sam.token);
+  const host = await connectAs(show.id, show.host.token);
   viewer.send({ type: 'chat', text: 'is it waterproof? call me at 555-0100' });
   expect((await viewer.next('chat')).message.text).toContain('waterproof');
+  // The host mutes them: the object keeps that about them too.
+  await host.next('chat');
+  host.send({ type: 'mute', userId: sam.id, minutes: 30 });
+  await expect
+    .poll(async () => {
+      viewer.send({ type: 'chat', text: 'hello?' });
+      return (await viewer.next('error')).code;
+    })
+    .toBe('muted');
   viewer.ws.close();
+  host.ws.close();
   const placed = await order(sam.token, { items: [{ productId: show.product.id, quantity: 1 }] });
   expect(placed.status).toBe(201);
   await call('PUT', '/v1/cart', { token: sam.token, body: { items: [{ productId: show.product.id, quantity: 2 }] } });
@@ -80,6 +92,7 @@ describe('GET /v1/me/export', () => {
     expect(live.holds).toHaveLength(1);
     expect(live.participation[0].sessionId).toBe(show.id);
     expect(live.participation[0].stored.chat[0].text).toContain('waterproof');
+    expect(live.participation[0].stored.mutes).toEqual([{ expiresAt: expect.stringMatching(/^\d{4}-/) }]);
     // Times follow the API's convention.
     expect(account.profile.createdAt).toMatch(/^\d{4}-\d\d-\d\dT/);
     for (const secret of [
@@ -175,6 +188,9 @@ describe('DELETE /v1/me (erasure)', () => {
     const replay = await call('GET', `/v1/live-sessions/${show.id}/replay`);
     expect(replay.text).not.toContain('waterproof');
     expect(replay.text).not.toContain(sam.id);
+    // Nor in the object's own tables (holds unlinked, the mute gone).
+    const stored = unwrap(await liveStub(env, show.id).exportUser(sam.id));
+    expect(stored).toMatchObject({ chat: [], holds: [], mutes: [] });
 
     // Audited, without personal data.
     const admin = await signUpAdmin();
