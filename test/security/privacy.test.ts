@@ -21,7 +21,8 @@ async function busyShopper() {
     body: { preferences: { locale: 'fr-FR', consents: { personalization: false, marketing: false, doNotSell: true } } },
   });
   const options = await call('POST', '/v1/auth/passkeys/register/options', { token: sam.token });
-  const response = await new SoftwareAuthenticator().create(options.json);
+  const authenticator = new SoftwareAuthenticator();
+  const response = await authenticator.create(options.json);
   await call('POST', '/v1/auth/passkeys/register/verify', { token: sam.token, body: { response } });
   await call('POST', `/v1/users/${show.host.id}/follow`, { token: sam.token });
   await call('POST', `/v1/posts/${creatorPost.id}/likes`, { token: sam.token });
@@ -59,7 +60,7 @@ async function busyShopper() {
   // A feed with more than one page leaves a ranked snapshot in KV.
   const feed = await call('GET', '/v1/feed?limit=1', { token: sam.token });
   expect(feed.json.nextCursor).toBeTypeOf('string');
-  return { show, creatorPost, ownPost, sam, orderId: placed.json.id as string };
+  return { show, creatorPost, ownPost, sam, authenticator, orderId: placed.json.id as string };
 }
 
 describe('GET /v1/me/export', () => {
@@ -122,7 +123,7 @@ describe('GET /v1/me/export', () => {
 
 describe('DELETE /v1/me (erasure)', () => {
   it('removes or anonymises personal data everywhere and stops every token at once', async () => {
-    const { show, creatorPost, sam, orderId } = await busyShopper();
+    const { show, creatorPost, sam, authenticator, orderId } = await busyShopper();
     const before = await call('GET', `/v1/posts/${creatorPost.id}`);
     expect(before.json).toMatchObject({ likes: 1, comments: 1 });
 
@@ -132,6 +133,9 @@ describe('DELETE /v1/me (erasure)', () => {
     expectProblem(await call('GET', '/v1/me', { token: sam.token }), 401);
     expectProblem(await call('POST', '/v1/auth/refresh', { body: { refreshToken: sam.refreshToken } }), 401);
     expectProblem(await call('POST', '/v1/auth/login', { body: { email: sam.email, password: PASSWORD } }), 401);
+    const passkeyOptions = await call('POST', '/v1/auth/passkeys/login/options');
+    const assertion = await authenticator.get(passkeyOptions.json);
+    expectProblem(await call('POST', '/v1/auth/passkeys/login/verify', { body: { response: assertion } }), 401);
     // The email is free again.
     expect((await signUp('shopper', { email: sam.email })).id).not.toBe(sam.id);
 
