@@ -172,14 +172,4 @@ export type EventBody = HistoryEvent extends infer E
 export const PING_FRAME = '{"type":"ping"}';
 export const PONG_FRAME = '{"type":"pong"}';
 
-/**
- * The close code of a socket whose client pinged and then fell silent (see live/heartbeats.ts); clients
- * reconnect and resume as after any other close.
- */
-export const HEARTBEAT_TIMEOUT_CLOSE = 4001;
-
-/**
- * The close code of a signed-in socket whose account was erased: its identity was fixed at connect time, so it
- * is closed rather than left speaking for an account that no longer exists. Clients do not resume as that user.
- */
-export const ACCOUNT_ERASED_CLOSE = 4003;
+export { ACCOUNT_ERASED_CLOSE, HEARTBEAT_TIMEOUT_CLOSE } from './live-session.close-codes';

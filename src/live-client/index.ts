@@ -11,6 +11,7 @@
  * live.onChange = (state) => render(state);
  * live.connect();
  */
+import { ACCOUNT_ERASED_CLOSE } from '../../durable-objects/live-session.close-codes';
 import type { ClientMessage, ServerMessage, SessionState } from '../../durable-objects/live-session.protocol';
 import { applyEvent, isHistoryEvent } from './apply';
 
@@ -132,11 +133,13 @@ export class LiveClient {
     };
     socket.onmessage = (event) => this.receive(String(event.data));
     socket.onerror = () => {};
-    socket.onclose = () => {
+    socket.onclose = (event) => {
       if (this.socket === socket) {
         this.socket = null;
         this.stopHeartbeat();
       }
+      // The account it watches as was erased: the server refuses its tickets from now on.
+      if (event.code === ACCOUNT_ERASED_CLOSE) return this.close();
       this.scheduleReconnect();
     };
   }

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { LiveClient, type SocketLike } from '../../src/live-client';
 import { liveStub } from '../../src/services/live-sessions';
 import { call } from '../helpers/http';
-import { liveShow, sleep } from '../helpers/live';
+import { liveShow, sleep, ticketFor } from '../helpers/live';
+import { signUp } from '../helpers/users';
 
 /**
  * A WebSocket over SELF.fetch (the test runs inside workerd), optionally dropping some frames: `drop` gets
@@ -179,5 +180,27 @@ describe('LiveClient', () => {
     await sleep(400);
     expect(client.stats.reconnects).toBe(0);
     expect(client.state?.summary).toMatchObject({ unitsSold: 0 });
+  });
+
+  it('stops when the account it watches as is erased, rather than asking for tickets the server refuses', async () => {
+    const show = await liveShow();
+    const viewer = await signUp();
+    let tickets = 0;
+    const client = new LiveClient({
+      baseUrl: 'http://showroom.test',
+      sessionId: show.id,
+      WebSocket: selfSocket(),
+      backoff: { initialMs: 40 },
+      getTicket: () => {
+        tickets += 1;
+        return ticketFor(show.id, viewer.token);
+      },
+    });
+    client.connect();
+    await until(() => client.seq === 1, 'snapshot');
+    expect((await call('DELETE', '/v1/me', { token: viewer.token })).status).toBe(204);
+    await until(() => client.status === 'closed', 'closed');
+    await sleep(400);
+    expect({ tickets, reconnects: client.stats.reconnects }).toEqual({ tickets: 1, reconnects: 0 });
   });
 });
