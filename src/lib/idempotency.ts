@@ -1,16 +1,20 @@
 /**
- * `Idempotency-Key` for POSTs, with the semantics of Stripe and the IETF Idempotency-Key draft:
+ * `Idempotency-Key` on writes, with the semantics of Stripe and the IETF Idempotency-Key draft:
+ * - every write honours a key: POST, and PUT, PATCH and DELETE too. Those are meant to be repeatable, but an
+ *   offline outbox replays them after a lost response, maybe hours later: a replayed DELETE would answer 404
+ *   for what its first run removed, a PATCH that added a variant 400, and a late PUT of the cart would
+ *   overwrite what another device saved since. With a key each gets the answer it missed and changes nothing;
  * - the key is scoped to the caller (their user id, or "anon" when signed out);
  * - the key is claimed with one INSERT that fails on conflict BEFORE the handler runs, so two
  *   concurrent requests with one key never both execute: the loser gets `409 idempotency_in_progress`;
  * - the first response is stored with a fingerprint (SHA-256 of method, path, query and body); a replay
  *   returns it (status, body and the headers in REPLAYED_HEADERS) with `Idempotent-Replayed: true`; the same
- *   key with another request is `422`;
+ *   key with another request (another body, path or method) is `422`;
  * - keys are kept for IDEMPOTENCY_KEY_TTL_SECONDS (default and minimum 7 days: longer than a phone's
  *   offline outbox holds a write); the cron handler deletes expired rows.
  * Responses where the request never really executed (400/401/403/413/415/429, 5xx, and whatever no route
  * answered: a 404 for an unknown path, a 405) are not stored: the claim is dropped so a corrected retry with
- * the same key can run. POSTs without a key cost nothing here.
+ * the same key can run. Writes without a key cost nothing here.
  * Credential-issuing routes (/v1/auth/*) ignore the key: see `neverStored`.
  */
 import { and, eq, sql } from 'drizzle-orm';
@@ -20,6 +24,8 @@ import { idempotencyKeys } from '../db/schema';
 import type { AppEnv } from './context';
 import { ApiError } from './errors';
 
+/** Methods that honour a key. */
+export const KEYED_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** POST paths where a key is mandatory because they create money-relevant state. */
 const keyRequired = [/^\/v1\/orders$/, /^\/v1\/orders\/[^/]+\/payment$/];
 /**
@@ -31,7 +37,7 @@ const keyRequired = [/^\/v1\/orders$/, /^\/v1\/orders\/[^/]+\/payment$/];
  */
 const neverStored = [/^\/v1\/auth\//];
 
-/** Whether a POST to this path (or path template) honours an Idempotency-Key. */
+/** Whether a write to this path (or path template) honours an Idempotency-Key. */
 export function takesIdempotencyKey(path: string): boolean {
   return !neverStored.some((re) => re.test(path));
 }
@@ -41,6 +47,8 @@ const MIN_TTL_SECONDS = 7 * 24 * 3600;
 const STALE_CLAIM_MS = 60_000;
 // 405: no route ran (and a replay would drop the Allow header a 405 must carry).
 const NOT_STORED = new Set([400, 401, 403, 413, 415, 429]);
+/** Statuses whose response has no body (a Response with one, even empty, cannot be built). */
+const NO_BODY = new Set([204, 205, 304]);
 /**
  * The stored headers a replay sends back: what describes the representation and how it may be cached (a
  * replayed private answer must stay uncacheable). An allow-list keeps rows small and keeps Set-Cookie and
@@ -69,12 +77,13 @@ async function fingerprint(method: string, url: URL, body: string): Promise<stri
 }
 
 export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
-  if (c.req.method !== 'POST') return next();
+  const method = c.req.method;
+  if (!KEYED_METHODS.has(method)) return next();
   const key = c.req.header('Idempotency-Key');
   if (!takesIdempotencyKey(c.req.path)) return next();
   if (key === undefined) {
     // Signed-out callers of a key-requiring route get the route's own 401 first.
-    if (c.get('auth') && keyRequired.some((re) => re.test(c.req.path))) {
+    if (method === 'POST' && c.get('auth') && keyRequired.some((re) => re.test(c.req.path))) {
       throw new ApiError('idempotency_key_required', `POST ${c.req.path} needs an Idempotency-Key header`);
     }
     return next();
@@ -87,7 +96,7 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
 
   const db = createDb(c.env.DB);
   const scope = c.get('auth')?.userId ?? 'anon';
-  const print = await fingerprint('POST', new URL(c.req.url), await c.req.text());
+  const print = await fingerprint(method, new URL(c.req.url), await c.req.text());
   const now = Date.now();
   // One statement claims a fresh key, an expired one, or our own stale claim; anything else is a conflict.
   const [claimed] = await db
@@ -132,7 +141,8 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
     }
     const headers = new Headers(existing.responseHeaders ?? {});
     headers.set('Idempotent-Replayed', 'true');
-    return new Response(existing.responseBody, { status: existing.responseStatus ?? 200, headers });
+    const status = existing.responseStatus ?? 200;
+    return new Response(NO_BODY.has(status) ? null : existing.responseBody, { status, headers });
   }
 
   try {

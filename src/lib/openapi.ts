@@ -77,8 +77,8 @@ export const notModified = { 304: { description: 'Not modified (If-None-Match ma
  * - writes: 400 for a body that is not valid JSON, too deep or with `__proto__` keys (hardening.ts), 413 over
  *   MAX_BODY_BYTES, 429 over the address's write or auth limit (rate-limit.ts); POST, PUT and PATCH also 415
  *   for a body that is not JSON (middleware.ts);
- * - a POST that honours Idempotency-Key: 400 (a malformed key), 409 (its first request still running), 422
- *   (the key reused for another request) (idempotency.ts).
+ * - a write that honours Idempotency-Key (POST, PUT, PATCH, DELETE outside /v1/auth/*): 400 (a malformed
+ *   key), 409 (its first request still running), 422 (the key reused for another request) (idempotency.ts).
  */
 export function declareMiddlewareAnswers(definitions: OpenAPIHono<AppEnv>['openAPIRegistry']['definitions']) {
   for (const def of definitions) {
@@ -88,7 +88,7 @@ export function declareMiddlewareAnswers(definitions: OpenAPIHono<AppEnv>['openA
     if (!TOKEN_NOT_READ.has(path)) statuses.push(401, 503);
     if (method !== 'get') statuses.push(400, 413, 429);
     if (method === 'post' || method === 'put' || method === 'patch') statuses.push(415);
-    if (method === 'post' && takesIdempotencyKey(path)) statuses.push(400, 409, 422);
+    if (method !== 'get' && takesIdempotencyKey(path)) statuses.push(400, 409, 422);
     // Mounting copied the route object; its `responses` is still the router's, so replace it, never edit it.
     def.route.responses = { ...problems(...new Set(statuses)), ...def.route.responses };
   }

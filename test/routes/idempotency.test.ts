@@ -195,6 +195,72 @@ describe('Idempotency-Key', () => {
     expect(results).toEqual([]);
   });
 
+  it('is honoured on PATCH: a replayed patch that added a variant answers as the first and adds nothing', async () => {
+    const creator = await signUp('creator');
+    const product = await insertProduct({
+      creatorId: creator.id,
+      variants: [{ price: 700, stock: 3, options: { size: 'M' } }],
+    });
+    const headers = { 'idempotency-key': crypto.randomUUID() };
+    const body = { variants: [{ options: { size: 'L' }, price: { amount: 800, currency: 'USD' }, stock: 2 }] };
+    const path = `/v1/products/${product.id}`;
+    const first = await call('PATCH', path, { token: creator.token, body, headers });
+    expect(first.status).toBe(200);
+    // The response was lost; the outbox sends the same intent again.
+    const replay = await call('PATCH', path, { token: creator.token, body, headers });
+    expect(replay.status).toBe(200);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.json).toEqual(first.json);
+    expect(first.json.variants).toHaveLength(2);
+  });
+
+  it('is honoured on DELETE: a replay gets the first 204, not a 404 for what the first one removed', async () => {
+    const user = await signUp();
+    await call('POST', '/v1/auth/login', { body: { email: user.email, password: 'correct-horse-battery' } });
+    const sessions = await call('GET', '/v1/me/sessions', { token: user.token });
+    const other = sessions.json.data.find((s: { current: boolean }) => !s.current);
+    const headers = { 'idempotency-key': crypto.randomUUID() };
+    const path = `/v1/me/sessions/${other.id}`;
+    const first = await call('DELETE', path, { token: user.token, headers });
+    expect(first.status).toBe(204);
+    const replay = await call('DELETE', path, { token: user.token, headers });
+    expect(replay.status).toBe(204);
+    expect(replay.text).toBe('');
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    // Without a key a repeated DELETE runs again, and the session is gone.
+    expectProblem(await call('DELETE', path, { token: user.token }), 404);
+  });
+
+  it('is honoured on PUT: a late replay of an older cart does not overwrite the newer one', async () => {
+    const { buyer, product } = await setup();
+    const older = { items: [{ productId: product.id, quantity: 1 }] };
+    const newer = { items: [{ productId: product.id, quantity: 3 }] };
+    const olderKey = { 'idempotency-key': crypto.randomUUID() };
+    const first = await call('PUT', '/v1/cart', { token: buyer.token, body: older, headers: olderKey });
+    expect(first.status).toBe(200);
+    // The phone never saw that answer; meanwhile another device saves the newer cart.
+    await call('PUT', '/v1/cart', {
+      token: buyer.token,
+      body: newer,
+      headers: { 'idempotency-key': crypto.randomUUID() },
+    });
+    // The phone's outbox replays its older intent: it gets the answer it missed, and the cart stays newer.
+    const replay = await call('PUT', '/v1/cart', { token: buyer.token, body: older, headers: olderKey });
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.json).toEqual(first.json);
+    const cart = await call('GET', '/v1/cart', { token: buyer.token });
+    expect(cart.json.items.map((i: { quantity: number }) => i.quantity)).toEqual([3]);
+  });
+
+  it('a key names one request: reused on another method or path it is a 422', async () => {
+    const { buyer, product } = await setup();
+    const headers = { 'idempotency-key': crypto.randomUUID() };
+    const body = { items: [{ productId: product.id, quantity: 1 }] };
+    expect((await call('PUT', '/v1/cart', { token: buyer.token, body, headers })).status).toBe(200);
+    const other = await call('DELETE', `/v1/users/${buyer.id}/follow`, { token: buyer.token, headers });
+    expect(expectProblem(other, 422).code).toBe('idempotency_key_reused');
+  });
+
   it('keeps keys at least 7 days and purges them after', async () => {
     const { buyer, body } = await setup();
     const key = crypto.randomUUID();
