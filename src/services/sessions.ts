@@ -2,14 +2,24 @@
  * Sessions (signed-in devices) and their rotating refresh tokens. A session is a refresh-token family:
  * each refresh spends the presented token and issues the next one; presenting a spent token again means
  * it was copied, so the whole family is revoked (OAuth 2.0 Security BCP, refresh token rotation).
+ *
+ * Except for a retry. Phones race themselves: two requests get a 401 on resume and both refresh with the
+ * stored token (two interceptors, or the app and a background isolate), or a refresh's answer is lost on a
+ * flaky network and the app sends the token again. Treating that as theft revoked the session and signed
+ * the user out, including the winner's brand-new tokens. So, like Okta's grace period and Auth0's reuse
+ * interval, a spent token presented again within REFRESH_REUSE_GRACE_MS, while no token issued for it has
+ * been used yet, gets another pair in the same session. Reuse is still caught: after the window, after the
+ * family moved on (a token issued for it was used), or when two tokens issued for one parent are both used
+ * (a client keeps only one of them), the whole session is revoked.
  */
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, isNotNull, isNull, ne } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { type AuthSessionRow, authSessions, refreshTokens, type UserRow, users } from '../db/schema';
 import { isConfiguredAdmin, issueAccessToken } from '../lib/auth';
 import { ApiError } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { base64url } from '../lib/jwt';
+import { log } from '../lib/logger';
 import type { Role } from '../schemas/users';
 import { recordAudit } from './audit';
 
@@ -57,7 +67,14 @@ export async function syncRoleWithConfig(env: Env, db: Db, user: UserRow, reques
   return { ...user, role };
 }
 
-async function storeRefreshToken(env: Env, db: Db, sessionId: string, userId: string, now: number) {
+async function storeRefreshToken(
+  env: Env,
+  db: Db,
+  sessionId: string,
+  userId: string,
+  now: number,
+  parentId: string | null = null,
+) {
   const token = newRefreshToken();
   return {
     token,
@@ -65,6 +82,7 @@ async function storeRefreshToken(env: Env, db: Db, sessionId: string, userId: st
       id: newId('refreshToken', now),
       sessionId,
       userId,
+      parentId,
       tokenHash: await sha256Hex(token),
       createdAt: now,
       expiresAt: now + refreshTtlMs(env),
@@ -100,9 +118,52 @@ export async function startSession(
   return { user, accessToken, refreshToken: refresh.token, sessionId };
 }
 
+/** How long a spent refresh token may be presented again as a retry (see the module comment). */
+export const REFRESH_REUSE_GRACE_MS = 60_000;
+
 const invalidRefresh = () => new ApiError('unauthorized', 'The refresh token is invalid, expired or revoked');
 
-/** Spends a refresh token and issues the next pair; a reused token revokes its whole session. */
+type RefreshTokenRow = typeof refreshTokens.$inferSelect;
+
+/** A spent token presented again: a retry (grace window, family not moved on), or reuse. */
+async function isRetry(db: Db, token: RefreshTokenRow, now: number): Promise<boolean> {
+  if (token.usedAt === null || now - token.usedAt > REFRESH_REUSE_GRACE_MS) return false;
+  const usedChild = await db
+    .select({ id: refreshTokens.id })
+    .from(refreshTokens)
+    .where(and(eq(refreshTokens.parentId, token.id), isNotNull(refreshTokens.usedAt)))
+    .get();
+  return usedChild === undefined;
+}
+
+/** Whether another token issued for the same parent (a retry's pair) was used too: the family forked. */
+async function siblingUsed(db: Db, token: RefreshTokenRow): Promise<boolean> {
+  if (token.parentId === null) return false;
+  const sibling = await db
+    .select({ id: refreshTokens.id })
+    .from(refreshTokens)
+    .where(
+      and(eq(refreshTokens.parentId, token.parentId), ne(refreshTokens.id, token.id), isNotNull(refreshTokens.usedAt)),
+    )
+    .get();
+  return sibling !== undefined;
+}
+
+async function revokeForReuse(db: Db, token: RefreshTokenRow, client: ClientInfo): Promise<never> {
+  await revokeSessions(db, token.userId, { sessionId: token.sessionId, reason: 'token_reuse' });
+  await recordAudit(db, {
+    type: 'token.reuse_detected',
+    userId: token.userId,
+    requestId: client.requestId,
+    details: { sessionId: token.sessionId },
+  });
+  throw invalidRefresh();
+}
+
+/**
+ * Spends a refresh token and issues the next pair; a reused token revokes its whole session, a retry within
+ * the grace window gets a pair of its own (see the module comment).
+ */
 export async function refreshSession(env: Env, db: Db, token: string, client: ClientInfo): Promise<IssuedTokens> {
   const now = Date.now();
   const tokenHash = await sha256Hex(token);
@@ -111,27 +172,21 @@ export async function refreshSession(env: Env, db: Db, token: string, client: Cl
     .set({ usedAt: now })
     .where(and(eq(refreshTokens.tokenHash, tokenHash), isNull(refreshTokens.usedAt)))
     .returning();
-  if (!spent) {
-    const reused = await db.query.refreshTokens.findFirst({ where: eq(refreshTokens.tokenHash, tokenHash) });
-    if (reused) {
-      await revokeSessions(db, reused.userId, { sessionId: reused.sessionId, reason: 'token_reuse' });
-      await recordAudit(db, {
-        type: 'token.reuse_detected',
-        userId: reused.userId,
-        requestId: client.requestId,
-        details: { sessionId: reused.sessionId },
-      });
-    }
+  const presented =
+    spent ?? (await db.query.refreshTokens.findFirst({ where: eq(refreshTokens.tokenHash, tokenHash) }));
+  if (!presented) throw invalidRefresh();
+  if (spent ? await siblingUsed(db, spent) : !(await isRetry(db, presented, now))) {
+    return revokeForReuse(db, presented, client);
+  }
+  const session = await db.query.authSessions.findFirst({ where: eq(authSessions.id, presented.sessionId) });
+  if (!session || session.revokedAt !== null || session.expiresAt <= now || presented.expiresAt <= now) {
     throw invalidRefresh();
   }
-  const session = await db.query.authSessions.findFirst({ where: eq(authSessions.id, spent.sessionId) });
-  if (!session || session.revokedAt !== null || session.expiresAt <= now || spent.expiresAt <= now) {
-    throw invalidRefresh();
-  }
-  const stored = await db.query.users.findFirst({ where: eq(users.id, spent.userId) });
+  if (!spent) log('info', 'refresh_retried', { requestId: client.requestId, sessionId: session.id });
+  const stored = await db.query.users.findFirst({ where: eq(users.id, presented.userId) });
   if (!stored) throw invalidRefresh();
   const user = await syncRoleWithConfig(env, db, stored, client.requestId);
-  const refresh = await storeRefreshToken(env, db, session.id, user.id, now);
+  const refresh = await storeRefreshToken(env, db, session.id, user.id, now, presented.id);
   await db.batch([
     refresh.insert,
     db

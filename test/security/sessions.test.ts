@@ -1,10 +1,19 @@
+import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import { REFRESH_REUSE_GRACE_MS } from '../../src/services/sessions';
 import { call, expectProblem } from '../helpers/http';
 import { signUp } from '../helpers/users';
 
 const refresh = (refreshToken: string) => call('POST', '/v1/auth/refresh', { body: { refreshToken } });
 
-describe('refresh tokens rotate, and reuse revokes the family', () => {
+async function auditTypes(userId: string): Promise<string[]> {
+  const { results } = await env.DB.prepare('select type from audit_events where user_id = ?')
+    .bind(userId)
+    .all<{ type: string }>();
+  return results.map((r) => r.type);
+}
+
+describe('refresh tokens rotate, and reuse revokes the family (a retry within the grace window does not)', () => {
   it('register and login return a refresh token; refresh spends it and returns a new pair', async () => {
     const { email, refreshToken } = await signUp();
     expect(refreshToken).toMatch(/^rt_[\w-]{43}$/);
@@ -21,35 +30,82 @@ describe('refresh tokens rotate, and reuse revokes the family', () => {
     expect(second.status).toBe(200);
   });
 
-  it('presenting a spent refresh token revokes the whole session, access tokens included', async () => {
+  it('presenting a spent refresh token after its successor was used revokes the whole session', async () => {
     const { refreshToken } = await signUp();
     const next = await refresh(refreshToken);
     expect(next.status).toBe(200);
+    const latest = await refresh(next.json.refreshToken);
+    expect(latest.status).toBe(200);
     // The thief replays the old token: refused, and the family is revoked.
+    expectProblem(await refresh(refreshToken), 401);
+    expectProblem(await refresh(latest.json.refreshToken), 401);
+    expectProblem(await call('GET', '/v1/me', { token: latest.json.accessToken }), 401);
+    expect(await auditTypes(next.json.user.id)).toContain('token.reuse_detected');
+  });
+
+  it('presenting a spent refresh token after the grace window revokes the whole session', async () => {
+    const { refreshToken } = await signUp();
+    const next = await refresh(refreshToken);
+    await env.DB.prepare('update refresh_tokens set used_at = used_at - ? where used_at is not null and user_id = ?')
+      .bind(REFRESH_REUSE_GRACE_MS + 1000, next.json.user.id)
+      .run();
     expectProblem(await refresh(refreshToken), 401);
     expectProblem(await refresh(next.json.refreshToken), 401);
     expectProblem(await call('GET', '/v1/me', { token: next.json.accessToken }), 401);
   });
 
-  it('an Idempotency-Key does not replay a refresh: the spent token still revokes the session', async () => {
+  it('two refreshes racing with one token (app resume) both get a working pair; the session stays', async () => {
+    const user = await signUp();
+    const [a, b] = await Promise.all([refresh(user.refreshToken), refresh(user.refreshToken)]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    for (const r of [a, b]) expect((await call('GET', '/v1/me', { token: r.json.accessToken })).status).toBe(200);
+    // Whichever pair the app stored last goes on working.
+    const kept = await refresh(b.json.refreshToken);
+    expect(kept.status).toBe(200);
+    expect((await call('GET', '/v1/me', { token: kept.json.accessToken })).status).toBe(200);
+    expect(await auditTypes(user.id)).not.toContain('token.reuse_detected');
+  });
+
+  it('a refresh retried after its answer was lost gets a new pair instead of signing the user out', async () => {
+    const user = await signUp();
+    const lost = await refresh(user.refreshToken);
+    expect(lost.status).toBe(200);
+    const retried = await refresh(user.refreshToken);
+    expect(retried.status).toBe(200);
+    expect(retried.json.refreshToken).not.toBe(lost.json.refreshToken);
+    expect((await call('GET', '/v1/me', { token: retried.json.accessToken })).status).toBe(200);
+    expect((await refresh(retried.json.refreshToken)).status).toBe(200);
+  });
+
+  it('two tokens issued for one (a race) cannot both be used: the second use revokes the session', async () => {
+    const user = await signUp();
+    const [a, b] = await Promise.all([refresh(user.refreshToken), refresh(user.refreshToken)]);
+    const onA = await refresh(a.json.refreshToken);
+    expect(onA.status).toBe(200);
+    // A client keeps one of them; someone using the other as well is a copied token.
+    expectProblem(await refresh(b.json.refreshToken), 401);
+    expectProblem(await call('GET', '/v1/me', { token: onA.json.accessToken }), 401);
+    expect(await auditTypes(user.id)).toContain('token.reuse_detected');
+  });
+
+  it('an Idempotency-Key does not replay a refresh: the second request runs and issues its own pair', async () => {
     const { refreshToken } = await signUp();
     const headers = { 'idempotency-key': crypto.randomUUID() };
     const next = await call('POST', '/v1/auth/refresh', { body: { refreshToken }, headers });
     expect(next.status).toBe(200);
     const again = await call('POST', '/v1/auth/refresh', { body: { refreshToken }, headers });
     expect(again.headers.get('idempotent-replayed')).toBeNull();
-    expectProblem(again, 401);
-    expectProblem(await refresh(next.json.refreshToken), 401);
-    expectProblem(await call('GET', '/v1/me', { token: next.json.accessToken }), 401);
+    expect(again.status).toBe(200);
+    expect(again.json.refreshToken).not.toBe(next.json.refreshToken);
   });
 
-  it('concurrent refreshes with one token: at most one wins, and the family ends up revoked', async () => {
+  it('concurrent refreshes with one token: each gets its own pair, and only one of them may be used on', async () => {
     const { refreshToken } = await signUp();
     const results = await Promise.all(Array.from({ length: 8 }, () => refresh(refreshToken)));
-    const winners = results.filter((r) => r.status === 200);
-    expect(winners.length).toBeLessThanOrEqual(1);
-    for (const r of results.filter((x) => x.status !== 200)) expectProblem(r, 401);
-    for (const w of winners) expectProblem(await refresh(w.json.refreshToken), 401);
+    expect(results.map((r) => r.status)).toEqual(Array(8).fill(200));
+    expect(new Set(results.map((r) => r.json.refreshToken)).size).toBe(8);
+    expect((await refresh(results[3].json.refreshToken)).status).toBe(200);
+    expectProblem(await refresh(results[5].json.refreshToken), 401);
   });
 
   it('rejects unknown, malformed and missing refresh tokens', async () => {

@@ -27,8 +27,9 @@ export const authSessions = sqliteTable(
 );
 
 /**
- * Refresh tokens, stored only as SHA-256 hashes. Each is spent by one refresh (`usedAt`); presenting a
- * spent one again is reuse, and revokes its whole session (family).
+ * Refresh tokens, stored only as SHA-256 hashes. Each is spent by one refresh (`usedAt`) and names the token
+ * it was issued for (`parentId`; null for the first of a session). Presenting a spent one again is reuse,
+ * and revokes its whole session (family), unless it is a retry within the grace window (services/sessions.ts).
  */
 export const refreshTokens = sqliteTable(
   'refresh_tokens',
@@ -42,10 +43,12 @@ export const refreshTokens = sqliteTable(
     createdAt: integer('created_at').notNull(),
     expiresAt: integer('expires_at').notNull(),
     usedAt: integer('used_at'),
+    parentId: text('parent_id'),
   },
   (t) => [
     uniqueIndex('refresh_tokens_hash_unique').on(t.tokenHash),
     index('refresh_tokens_session_idx').on(t.sessionId),
+    index('refresh_tokens_parent_idx').on(t.parentId),
   ],
 );
 
