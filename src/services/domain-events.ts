@@ -61,7 +61,24 @@ export function subscribe(subscriber: Subscriber): void {
   subscribers.push(subscriber);
 }
 
+/**
+ * Runs every subscriber and waits for them. Events are emitted after their write committed, so a subscriber
+ * that fails is logged and never fails the request: answering 500 for an order that was placed would have the
+ * client retry it, and with its Idempotency-Key freed by the 5xx the retry placed a second order. What a
+ * failed subscriber keeps in step catches up on its own: cached cards expire (KV TTL 60 s), live sessions
+ * resync from D1 (cron), missed purchase records are written by the cron.
+ */
 export async function emitDomainEvent(event: DomainEvent, ctx: EventContext): Promise<void> {
   log('info', 'domain_event', { requestId: ctx.requestId, event });
-  await Promise.all(subscribers.map((subscriber) => subscriber(event, ctx)));
+  const results = await Promise.allSettled(subscribers.map(async (subscriber) => subscriber(event, ctx)));
+  for (const result of results) {
+    if (result.status === 'rejected') {
+      log('error', 'domain_event_subscriber_failed', {
+        requestId: ctx.requestId,
+        type: event.type,
+        error:
+          result.reason instanceof Error ? `${result.reason.name}: ${result.reason.message}` : String(result.reason),
+      });
+    }
+  }
 }

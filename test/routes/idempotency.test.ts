@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import type { AppEnv } from '../../src/lib/context';
 import { idempotency, purgeExpiredIdempotencyKeys } from '../../src/lib/idempotency';
+import { callWithEnv } from '../helpers/app-env';
 import { insertProduct } from '../helpers/catalog';
 import { call, expectProblem } from '../helpers/http';
 import { expectStockConsistent, order, stockOf } from '../helpers/orders';
@@ -259,6 +260,29 @@ describe('Idempotency-Key', () => {
     expect((await call('PUT', '/v1/cart', { token: buyer.token, body, headers })).status).toBe(200);
     const other = await call('DELETE', `/v1/users/${buyer.id}/follow`, { token: buyer.token, headers });
     expect(expectProblem(other, 422).code).toBe('idempotency_key_reused');
+  });
+
+  it('a committed order is answered 201 even when a cache it keeps in step fails, so a retry never orders twice', async () => {
+    const { buyer, product, body } = await setup();
+    // KV refuses the card's invalidation (e.g. its limit of one write per key per second during a rush).
+    const cards = env.PRODUCT_CARDS;
+    const failingCards = new Proxy(cards, {
+      get: (target, name) =>
+        name === 'delete'
+          ? () => Promise.reject(new Error('KV DELETE failed: 429 Too Many Requests'))
+          : Reflect.get(target, name).bind(target),
+    });
+    const headers = { 'idempotency-key': crypto.randomUUID() };
+    const first = await callWithEnv({ PRODUCT_CARDS: failingCards }, 'POST', '/v1/orders', {
+      token: buyer.token,
+      body,
+      headers,
+    });
+    expect(first.status).toBe(201);
+    const retry = await order(buyer.token, body, headers['idempotency-key']);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(retry.json.id).toBe(first.json.id);
+    expect(await stockOf(product.variantIds[0])).toEqual({ onHand: 10, reserved: 1 });
   });
 
   it('keeps keys at least 7 days and purges them after', async () => {
