@@ -29,11 +29,11 @@ export const KEYED_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** POST paths where a key is mandatory because they create money-relevant state. */
 const keyRequired = [/^\/v1\/orders$/, /^\/v1\/orders\/[^/]+\/payment$/];
 /**
- * POST paths whose key is ignored: they run every time and nothing is stored. Their answers carry tokens
- * (and the user's email and name), which must not sit in plain text in `idempotency_keys`, and a replayed
- * refresh would hand out the same pair again instead of reaching reuse detection (a spent refresh token
- * presented twice revokes the session). Ignoring rather than rejecting the header keeps a client that puts
- * a key on every POST working.
+ * Paths whose key is ignored: they run every time and nothing is stored. Their answers carry tokens (and
+ * the user's email and name), which must not sit in plain text in `idempotency_keys`, and a replayed refresh
+ * would hand out the same pair again instead of reaching reuse detection (a spent refresh token presented
+ * again outside its short retry window revokes the session). Ignoring rather than rejecting the header keeps
+ * a client that puts a key on every write working.
  */
 const neverStored = [/^\/v1\/auth\//];
 

@@ -40,8 +40,10 @@ export const refresh = createRoute({
   tags,
   summary: 'Exchange a refresh token for a new access and refresh token',
   description:
-    'The presented refresh token is spent. Presenting a spent token again revokes the whole session ' +
-    '(all its tokens), because it means the token was copied. Refresh once at a time per device.',
+    'The presented refresh token is spent. Presented again within 60 s, before any token issued for it was ' +
+    'used (two refreshes racing on resume, or an answer lost on the way), it gets a pair of its own in the same ' +
+    'session. Otherwise presenting a spent token again, or using two pairs issued for one token, revokes the ' +
+    'whole session (all its tokens), because it means the token was copied. Refresh once at a time per device.',
   request: { body: jsonBody(RefreshTokenBody) },
   responses: {
     200: jsonContent(AuthResult, 'The account and a fresh token pair'),
