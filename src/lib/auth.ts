@@ -74,7 +74,11 @@ export async function readAuth(c: Context<AppEnv>): Promise<AuthContext | undefi
   const header = c.req.header('Authorization');
   if (!header) return undefined;
   const match = /^Bearer\s+(\S+)$/i.exec(header);
-  if (!match) throw new ApiError('unauthorized', 'Authorization must be "Bearer <access token>"');
+  if (!match) {
+    throw new ApiError('unauthorized', 'Authorization must be "Bearer <access token>"', {
+      headers: { 'WWW-Authenticate': 'Bearer error="invalid_request"' },
+    });
+  }
   const { userId, sessionId } = await verifyAccessToken(c.env, match[1]);
   return loadLiveSession(c.env, userId, sessionId);
 }
@@ -83,7 +87,7 @@ export async function readAuth(c: Context<AppEnv>): Promise<AuthContext | undefi
 export function requireUser(c: Context<AppEnv>): AuthContext {
   const auth = c.get('auth');
   if (!auth) {
-    throw new ApiError('unauthorized', 'Sign in to do this', { headers: { 'WWW-Authenticate': 'Bearer' } });
+    throw new ApiError('unauthorized', 'Sign in to do this');
   }
   return auth;
 }

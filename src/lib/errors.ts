@@ -95,8 +95,11 @@ export function toProblem(error: ApiError, requestId?: string): Problem {
 
 /** Renders a problem as a Response; used by the error handler and by middleware that answers early. */
 export function problemResponse(error: ApiError, requestId?: string, headers: Record<string, string> = {}): Response {
+  // A 401 must name a scheme to authenticate with (RFC 9110 §15.5.2); errors about a presented token say
+  // more (RFC 6750 §3: error="invalid_token" / "invalid_request").
+  const challenge: Record<string, string> = error.status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {};
   return new Response(JSON.stringify(toProblem(error, requestId)), {
     status: error.status,
-    headers: { 'content-type': 'application/problem+json', ...error.extra.headers, ...headers },
+    headers: { 'content-type': 'application/problem+json', ...challenge, ...error.extra.headers, ...headers },
   });
 }

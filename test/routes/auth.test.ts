@@ -115,3 +115,31 @@ describe('GET /v1/me', () => {
     expect(family.status).toBe(200);
   });
 });
+
+describe('every 401 names the scheme to authenticate with (RFC 9110 §15.5.2: WWW-Authenticate)', () => {
+  it('answers a wrong password, a bad refresh token, a malformed or bad Authorization header and no sign-in with a Bearer challenge', async () => {
+    const user = await signUp();
+    const answers = {
+      'wrong password': await call('POST', '/v1/auth/login', {
+        body: { email: user.email, password: 'not-the-password-at-all' },
+      }),
+      'bad refresh token': await call('POST', '/v1/auth/refresh', { body: { refreshToken: 'x'.repeat(43) } }),
+      'malformed Authorization': await call('GET', '/v1/me', { headers: { authorization: 'Token abc' } }),
+      'bad token': await call('GET', '/v1/me', { token: 'not.a.jwt' }),
+      'not signed in': await call('GET', '/v1/me'),
+    };
+    const challenges = Object.fromEntries(
+      Object.entries(answers).map(([why, res]) => {
+        expectProblem(res, 401);
+        return [why, res.headers.get('www-authenticate')];
+      }),
+    );
+    expect(challenges).toEqual({
+      'wrong password': 'Bearer',
+      'bad refresh token': 'Bearer',
+      'malformed Authorization': 'Bearer error="invalid_request"',
+      'bad token': 'Bearer error="invalid_token"',
+      'not signed in': 'Bearer',
+    });
+  });
+});
