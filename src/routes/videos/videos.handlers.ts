@@ -6,8 +6,7 @@ import { createVideo, getVideo, productsAt, recordVideoEvents } from '../../serv
 import type * as routes from './videos.routes';
 
 export const createHandler: RouteHandler<typeof routes.create, AppEnv> = async (c) => {
-  const { userId } = requireUser(c);
-  const video = await createVideo(createDb(c.env.DB), userId, c.req.valid('json'));
+  const video = await createVideo(createDb(c.env.DB), requireUser(c), c.req.valid('json'));
   c.header('Location', `/v1/videos/${video.id}`);
   return c.json(video, 201);
 };
