@@ -27,7 +27,15 @@ export function recountComments(db: Db, postId: string) {
 export async function createComment(db: Db, postId: string, authorId: string, text: string) {
   const post = await findVisiblePost(db, postId);
   const now = Date.now();
-  const row: CommentRow = { id: newId('comment', now), postId, authorId, text, hiddenAt: null, createdAt: now };
+  const row: CommentRow = {
+    id: newId('comment', now),
+    postId,
+    authorId,
+    text,
+    hiddenAt: null,
+    hiddenByAdmin: false,
+    createdAt: now,
+  };
   await db.batch([db.insert(comments).values(row), recountComments(db, postId)]);
   await bumpPostAndProducts(db, post, trendingWeights.comment, now);
   return toComment(row);

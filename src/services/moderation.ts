@@ -19,10 +19,12 @@ interface Target {
   /** Who may hide it besides admins. */
   moderatorId: string;
   hidden: boolean;
+  /** Hidden by an admin: then only an admin may show it again. */
+  hiddenByAdmin: boolean;
   /** Products whose aggregates move when it is hidden. */
   productIds: string[];
   /** Statements that hide (`at` set) or show (`at` null) it and recompute what it counted in. */
-  setHidden: (at: number | null) => [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]];
+  setHidden: (at: number | null, byAdmin: boolean) => [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]];
 }
 
 async function loadTarget(db: Db, type: ReportTarget, id: string): Promise<Target | undefined> {
@@ -32,9 +34,10 @@ async function loadTarget(db: Db, type: ReportTarget, id: string): Promise<Targe
     return {
       moderatorId: post.authorId,
       hidden: post.hiddenAt !== null,
+      hiddenByAdmin: post.hiddenByAdmin,
       productIds: post.productIds,
-      setHidden: (at) => [
-        db.update(posts).set({ hiddenAt: at }).where(eq(posts.id, id)),
+      setHidden: (at, byAdmin) => [
+        db.update(posts).set({ hiddenAt: at, hiddenByAdmin: byAdmin }).where(eq(posts.id, id)),
         ...recomputeProductStats(db, post.productIds),
       ],
     };
@@ -46,9 +49,10 @@ async function loadTarget(db: Db, type: ReportTarget, id: string): Promise<Targe
     return {
       moderatorId: post.authorId,
       hidden: comment.hiddenAt !== null,
+      hiddenByAdmin: comment.hiddenByAdmin,
       productIds: [],
-      setHidden: (at) => [
-        db.update(comments).set({ hiddenAt: at }).where(eq(comments.id, id)),
+      setHidden: (at, byAdmin) => [
+        db.update(comments).set({ hiddenAt: at, hiddenByAdmin: byAdmin }).where(eq(comments.id, id)),
         recountComments(db, post.id),
       ],
     };
@@ -62,9 +66,10 @@ async function loadTarget(db: Db, type: ReportTarget, id: string): Promise<Targe
     return {
       moderatorId: product.creatorId,
       hidden: review.hiddenAt !== null,
+      hiddenByAdmin: review.hiddenByAdmin,
       productIds: [review.productId],
-      setHidden: (at) => [
-        db.update(reviews).set({ hiddenAt: at }).where(eq(reviews.id, id)),
+      setHidden: (at, byAdmin) => [
+        db.update(reviews).set({ hiddenAt: at, hiddenByAdmin: byAdmin }).where(eq(reviews.id, id)),
         ...recomputeProductStats(db, [review.productId]),
       ],
     };
@@ -74,8 +79,11 @@ async function loadTarget(db: Db, type: ReportTarget, id: string): Promise<Targe
   return {
     moderatorId: video.creatorId,
     hidden: video.hiddenAt !== null,
+    hiddenByAdmin: video.hiddenByAdmin,
     productIds: [],
-    setHidden: (at) => [db.update(videos).set({ hiddenAt: at }).where(eq(videos.id, id))],
+    setHidden: (at, byAdmin) => [
+      db.update(videos).set({ hiddenAt: at, hiddenByAdmin: byAdmin }).where(eq(videos.id, id)),
+    ],
   };
 }
 
@@ -92,14 +100,22 @@ export async function createReport(
   return { ...row, createdAt: toIso(now) };
 }
 
-/** Hides or shows content; someone who may not moderate it gets a 404, as for anything not theirs. */
+/**
+ * Hides or shows content; someone who may not moderate it gets a 404, as for anything not theirs. What an admin
+ * hid only an admin may show again (`403`: the owner knows it exists); the owner may undo their own hiding.
+ */
 export async function setHidden(db: Db, auth: AuthContext, type: ReportTarget, id: string, hidden: boolean) {
   const target = await loadTarget(db, type, id);
-  if (!target || (auth.role !== 'admin' && auth.userId !== target.moderatorId)) {
+  const admin = auth.role === 'admin';
+  if (!target || (!admin && auth.userId !== target.moderatorId)) {
     throw new ApiError('not_found', `No ${type} ${id} that you can moderate`);
   }
-  if (target.hidden !== hidden) {
-    await db.batch(target.setHidden(hidden ? Date.now() : null));
+  if (!hidden && target.hiddenByAdmin && !admin) {
+    throw new ApiError('forbidden', `An admin hid this ${type}; only an admin can show it again`);
+  }
+  // An admin hiding what its owner already hid makes it the admin's decision.
+  if (target.hidden !== hidden || (hidden && admin && !target.hiddenByAdmin)) {
+    await db.batch(hidden ? target.setHidden(Date.now(), admin) : target.setHidden(null, false));
   }
   return { result: { targetType: type, targetId: id, hidden }, productIds: target.productIds };
 }

@@ -55,6 +55,7 @@ export async function createPost(db: Db, authorId: string, input: z.infer<typeof
     commentCount: 0,
     trending: 0,
     hiddenAt: null,
+    hiddenByAdmin: false,
     createdAt: now,
   };
   const tagRows = input.productIds.map((productId) => ({ postId: row.id, productId }));

@@ -50,6 +50,7 @@ export async function createReview(db: Db, productId: string, authorId: string, 
     text: input.text ?? null,
     verifiedPurchase: !!bought,
     hiddenAt: null,
+    hiddenByAdmin: false,
     createdAt: now,
   };
   const [inserted] = await db.batch([

@@ -65,6 +65,7 @@ export async function createVideo(db: Db, auth: AuthContext, input: z.infer<type
     viewCount: 0,
     trending: 0,
     hiddenAt: null,
+    hiddenByAdmin: false,
     createdAt: now,
   };
   const tags = input.productTags.map((t, position) => ({ videoId: row.id, position, ...t }));

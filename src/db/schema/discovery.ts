@@ -83,6 +83,8 @@ export const videos = sqliteTable(
     viewCount: integer('view_count').notNull().default(0),
     trending: real('trending').notNull().default(0),
     hiddenAt: integer('hidden_at'),
+    /** Hidden by an admin: only an admin may show it again (the owner may undo only their own hiding). */
+    hiddenByAdmin: integer('hidden_by_admin', { mode: 'boolean' }).notNull().default(false),
     createdAt: integer('created_at').notNull(),
   },
   (t) => [index('videos_creator_idx').on(t.creatorId, t.createdAt), index('videos_trending_idx').on(t.trending)],

@@ -41,6 +41,8 @@ export const posts = sqliteTable(
     commentCount: integer('comment_count').notNull().default(0),
     trending: real('trending').notNull().default(0),
     hiddenAt: integer('hidden_at'),
+    /** Hidden by an admin: only an admin may show it again (the owner may undo only their own hiding). */
+    hiddenByAdmin: integer('hidden_by_admin', { mode: 'boolean' }).notNull().default(false),
     createdAt: integer('created_at').notNull(),
   },
   (t) => [index('posts_author_newest_idx').on(t.authorId, t.createdAt), index('posts_trending_idx').on(t.trending)],
@@ -86,6 +88,8 @@ export const comments = sqliteTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     text: text('text').notNull(),
     hiddenAt: integer('hidden_at'),
+    /** Hidden by an admin: only an admin may show it again (the owner may undo only their own hiding). */
+    hiddenByAdmin: integer('hidden_by_admin', { mode: 'boolean' }).notNull().default(false),
     createdAt: integer('created_at').notNull(),
   },
   (t) => [index('comments_post_idx').on(t.postId, t.id), index('comments_author_idx').on(t.authorId)],
@@ -106,6 +110,8 @@ export const reviews = sqliteTable(
     /** Set by the server: the author had a paid order containing this product when reviewing. */
     verifiedPurchase: integer('verified_purchase', { mode: 'boolean' }).notNull(),
     hiddenAt: integer('hidden_at'),
+    /** Hidden by an admin: only an admin may show it again (the owner may undo only their own hiding). */
+    hiddenByAdmin: integer('hidden_by_admin', { mode: 'boolean' }).notNull().default(false),
     createdAt: integer('created_at').notNull(),
   },
   (t) => [

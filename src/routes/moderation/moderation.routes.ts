@@ -47,7 +47,7 @@ export const unhide = createRoute({
   method: 'delete',
   path: '/v1/moderation/hidden/{targetType}/{targetId}',
   tags,
-  summary: 'Show hidden content again',
+  summary: 'Show hidden content again (what an admin hid: admins only)',
   security: bearerSecurity,
   middleware: [requireRole()] as const,
   request: {
@@ -60,5 +60,5 @@ export const unhide = createRoute({
         .openapi({ param: { name: 'targetId', in: 'path' }, example: 'cmt_01jd3v8m2k9q4x7n5b6c8d0e1f' }),
     }),
   },
-  responses: { 200: jsonContent(Hidden, 'The content is visible again'), ...problems(400, 401, 404) },
+  responses: { 200: jsonContent(Hidden, 'The content is visible again'), ...problems(400, 401, 403, 404) },
 });
