@@ -26,19 +26,31 @@ export function toPost(row: PostRow, likedByMe: boolean | null): z.infer<typeof 
   };
 }
 
-/** A 422 naming each unknown product at `pathOf(id)`, the request field it came from. */
+/**
+ * A 422 naming each unknown product at `pathOf(id)`, the request field it came from. With `ownedBy`, also each
+ * product of another creator (admins may name any): what a video shows and sells is its creator's catalog.
+ */
 export async function assertProductsExist(
   db: Db,
   productIds: string[],
   pathOf: (id: string) => string = () => 'body.productIds',
+  ownedBy?: AuthContext,
 ) {
   if (productIds.length === 0) return;
-  const found = await db.select({ id: products.id }).from(products).where(inList(products.id, productIds));
-  const missing = productIds.filter((id) => !found.some((f) => f.id === id));
-  if (missing.length > 0) {
-    throw new ApiError('unprocessable', `Unknown products: ${missing.join(', ')}`, {
-      errors: missing.map((id) => ({ path: pathOf(id), message: `unknown product ${id}` })),
-    });
+  const found = await db
+    .select({ id: products.id, creatorId: products.creatorId })
+    .from(products)
+    .where(inList(products.id, productIds));
+  const errors = productIds.flatMap((id) => {
+    const product = found.find((f) => f.id === id);
+    if (!product) return [{ path: pathOf(id), message: `unknown product ${id}` }];
+    if (ownedBy && ownedBy.role !== 'admin' && product.creatorId !== ownedBy.userId) {
+      return [{ path: pathOf(id), message: 'not one of your products' }];
+    }
+    return [];
+  });
+  if (errors.length > 0) {
+    throw new ApiError('unprocessable', errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors });
   }
 }
 

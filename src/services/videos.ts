@@ -14,6 +14,7 @@ import { newId } from '../lib/ids';
 import { toIso } from '../schemas/common';
 import type { Video, VideoCreate, VideoEvent } from '../schemas/discovery';
 import { firstImage } from '../schemas/social';
+import { assertProductsExist } from './posts';
 import { bumpTrending, trendingWeights } from './trending';
 
 type Tag = { productId: string; startMs: number; endMs: number };
@@ -30,31 +31,11 @@ function toVideo(row: VideoRow, tags: Tag[]): z.infer<typeof Video> {
   };
 }
 
-/**
- * A 422 naming each tag whose product is unknown or (unless an admin publishes) another creator's: a video
- * shows and sells only its creator's catalog, as a live session does, and its shares earn only those sales.
- */
-async function assertTaggable(db: Db, auth: AuthContext, tags: Tag[]) {
-  const ids = [...new Set(tags.map((t) => t.productId))];
-  if (ids.length === 0) return;
-  const found = await db
-    .select({ id: products.id, creatorId: products.creatorId })
-    .from(products)
-    .where(inList(products.id, ids));
-  const errors = ids.flatMap((id) => {
-    const path = `body.productTags.${tags.findIndex((t) => t.productId === id)}.productId`;
-    const product = found.find((f) => f.id === id);
-    if (!product) return [{ path, message: `unknown product ${id}` }];
-    if (auth.role !== 'admin' && product.creatorId !== auth.userId)
-      return [{ path, message: 'not one of your products' }];
-    return [];
-  });
-  if (errors.length > 0)
-    throw new ApiError('unprocessable', errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors });
-}
-
 export async function createVideo(db: Db, auth: AuthContext, input: z.infer<typeof VideoCreate>) {
-  await assertTaggable(db, auth, input.productTags);
+  // A video shows and sells only its creator's catalog, as a live session does; its shares earn only those sales.
+  const ids = [...new Set(input.productTags.map((t) => t.productId))];
+  const pathOf = (id: string) => `body.productTags.${input.productTags.findIndex((t) => t.productId === id)}.productId`;
+  await assertProductsExist(db, ids, pathOf, auth);
   const creatorId = auth.userId;
   const now = Date.now();
   const row: VideoRow = {
