@@ -1,6 +1,7 @@
 /**
  * HTTP caching helpers for catalog reads: strong ETags computed once per representation (and cached with
  * it, so a 304 costs a string comparison), If-None-Match matching, and the Cache-Control / Vary policy.
+ * Also the ETags of versioned records and the If-Match of writes to them (the cart).
  */
 const encoder = new TextEncoder();
 
@@ -10,6 +11,34 @@ export async function strongEtag(body: string): Promise<string> {
   let text = '';
   for (let i = 0; i < 16; i++) text += String.fromCharCode(digest[i]);
   return `"${btoa(text).replaceAll('+', '-').replaceAll('/', '_').replaceAll('=', '')}"`;
+}
+
+/**
+ * A strong ETag for a representation of a record that keeps a version (a row's `updated_at`, moved on every
+ * write): `"<version base36>.<digest of the body>"`. The digest changes with everything the body shows, so a
+ * 304 never hides a new price; the version lets a write check If-Match against the row itself, in the
+ * statement that writes it, without rebuilding the body (`ifMatchVersions`).
+ */
+export async function versionedEtag(version: number, body: string): Promise<string> {
+  return `"${version.toString(36)}.${(await strongEtag(body)).slice(1)}`;
+}
+
+/** More tags than a client ever sends; the rest never match (a 412, never a write let through). */
+const MAX_IF_MATCH_TAGS = 20;
+
+/**
+ * What an If-Match header asks for (RFC 9110 §13.1.1): `*` (the record exists) or the versions its tags name.
+ * Only strong tags made by `versionedEtag` name one: If-Match compares strongly, so a weak tag never matches,
+ * and a tag never issued (or a malformed header) names none, so it matches nothing.
+ */
+export function ifMatchVersions(ifMatch: string): '*' | number[] {
+  if (ifMatch.trim() === '*') return '*';
+  const versions = new Set<number>();
+  for (const [, weak, opaque] of ifMatch.matchAll(/(W\/)?"([^"]*)"/g)) {
+    const version = /^([0-9a-z]{1,10})\.[\w-]{22}$/.exec(opaque)?.[1];
+    if (!weak && version && versions.size < MAX_IF_MATCH_TAGS) versions.add(Number.parseInt(version, 36));
+  }
+  return [...versions];
 }
 
 /** Whether an If-None-Match header names `etag` (or `*`). Weak comparison, as RFC 9110 asks for GET. */

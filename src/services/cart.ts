@@ -2,10 +2,12 @@
  * The server-side cart: one row per user holding the lines as the user put them. Prices and
  * availability are looked up on every read, so the cart always shows what checkout would charge.
  * Checkout is `POST /v1/orders {fromCart: true}` (src/routes/orders), which empties it atomically.
+ * `updated_at` is the cart's version: its ETag names it, and a PUT with If-Match writes only over it.
  */
-import { eq } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { carts } from '../db/schema';
+import { ApiError } from '../lib/errors';
 import { money } from '../lib/money';
 import { toIso } from '../schemas/common';
 import { type LineRequest, loadVariants, pickVariant } from './order-lines';
@@ -15,13 +17,57 @@ export async function readCartLines(db: Db, userId: string) {
   return { items: row?.items ?? [], updatedAt: row?.updatedAt ?? null };
 }
 
-export async function replaceCart(db: Db, userId: string, items: LineRequest[]) {
-  const updatedAt = Date.now();
-  await db
-    .insert(carts)
-    .values({ userId, items, updatedAt })
-    .onConflictDoUpdate({ target: carts.userId, set: { items, updatedAt } });
-  return { items, updatedAt };
+/** A PUT's If-Match: `*` (a cart is stored) or the versions its tags name (0: no cart stored). */
+export type CartPrecondition = '*' | number[];
+
+/**
+ * Replaces the lines. The version moves past the previous one even within one millisecond, so two versions
+ * never share a tag. A precondition is checked by the statement that writes, so two devices holding one tag
+ * cannot both win; when it fails, see `unlessAlreadySaved`.
+ */
+export async function replaceCart(db: Db, userId: string, items: LineRequest[], ifMatch?: CartPrecondition) {
+  const now = Date.now();
+  const set = { items, updatedAt: sql<number>`max(${now}, ${carts.updatedAt} + 1)` };
+  const returned = { updatedAt: carts.updatedAt };
+  let written: { updatedAt: number }[] = [];
+  if (ifMatch === undefined || (ifMatch !== '*' && ifMatch.includes(0))) {
+    // No precondition, or the tag of an empty cart never stored: the cart may be created here.
+    written = await db
+      .insert(carts)
+      .values({ userId, items, updatedAt: now })
+      .onConflictDoUpdate({
+        target: carts.userId,
+        set,
+        ...(ifMatch && { setWhere: inArray(carts.updatedAt, ifMatch) }),
+      })
+      .returning(returned);
+  } else if (ifMatch === '*' || ifMatch.length > 0) {
+    const version = ifMatch === '*' ? undefined : inArray(carts.updatedAt, ifMatch);
+    written = await db
+      .update(carts)
+      .set(set)
+      .where(and(eq(carts.userId, userId), version))
+      .returning(returned);
+  }
+  if (written[0]) return { items, updatedAt: written[0].updatedAt };
+  return unlessAlreadySaved(db, userId, items, ifMatch === '*');
+}
+
+const lineKey = (lines: LineRequest[]) => JSON.stringify(lines.map((l) => [l.productId, l.variantId, l.quantity]));
+
+/**
+ * A failed If-Match is a 412, except when the cart already holds exactly these lines: RFC 9110 §13.1.1 lets
+ * the server answer 2xx then, and it is what a PUT retried after its answer was lost finds (its own write).
+ */
+async function unlessAlreadySaved(db: Db, userId: string, items: LineRequest[], any: boolean) {
+  const current = await db.select().from(carts).where(eq(carts.userId, userId)).get();
+  if (current && lineKey(current.items) === lineKey(items)) return current;
+  throw new ApiError(
+    'precondition_failed',
+    any
+      ? 'If-Match: * asks for a stored cart and there is none: GET /v1/cart, merge your change into it, and PUT it with its ETag'
+      : 'The cart changed since the version your If-Match names (another device saved it, or it was checked out): GET /v1/cart again, merge your change into it, and PUT it with the new ETag',
+  );
 }
 
 const messages = {
@@ -91,3 +137,5 @@ export async function cartView(db: Db, cart: { items: LineRequest[]; updatedAt: 
     updatedAt: cart.updatedAt ? toIso(cart.updatedAt) : null,
   };
 }
+
+export type CartView = Awaited<ReturnType<typeof cartView>>;

@@ -1,5 +1,5 @@
 import { env } from 'cloudflare:test';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { insertProduct } from '../helpers/catalog';
 import { call, expectProblem } from '../helpers/http';
 import { order, stockOf } from '../helpers/orders';
@@ -124,5 +124,148 @@ describe('GET/PUT /v1/cart', () => {
     expectProblem(await call('PUT', '/v1/cart', { token: buyer.token, body: {} }), 400);
     expectProblem(await call('PUT', '/v1/cart', { body: { items: [] } }), 401);
     expectProblem(await call('GET', '/v1/cart'), 401);
+  });
+});
+
+describe('ETag and If-Match on the cart (one cart, several devices)', () => {
+  async function setup() {
+    const creator = await signUp('creator');
+    const buyer = await signUp();
+    const product = await insertProduct({ creatorId: creator.id, variants: [{ price: 500, stock: 10 }] });
+    const put = (quantity: number, ifMatch?: string) =>
+      call('PUT', '/v1/cart', {
+        token: buyer.token,
+        body: { items: [{ productId: product.id, quantity }] },
+        headers: ifMatch === undefined ? {} : { 'if-match': ifMatch },
+      });
+    const get = (ifNoneMatch?: string) =>
+      call('GET', '/v1/cart', {
+        token: buyer.token,
+        headers: ifNoneMatch === undefined ? {} : { 'if-none-match': ifNoneMatch },
+      });
+    return { buyer, product, put, get };
+  }
+  const etagOf = (res: { headers: Headers }) => res.headers.get('etag') ?? '';
+  const quantities = (res: { json: { items: { quantity: number }[] } }) => res.json.items.map((i) => i.quantity);
+
+  it('tags GET and PUT answers with a strong ETag; If-None-Match gets a 304 until the cart or its prices change', async () => {
+    const { product, put, get } = await setup();
+    const empty = await get();
+    expect(etagOf(empty)).toMatch(/^"[^"]+"$/);
+    const saved = await put(1);
+    expect(saved.status).toBe(200);
+    expect(etagOf(saved)).toMatch(/^"[^"]+"$/);
+    expect(etagOf(saved)).not.toBe(etagOf(empty));
+    // The PUT answer is the cart as a GET shows it now, so it carries the same tag.
+    const read = await get();
+    expect(etagOf(read)).toBe(etagOf(saved));
+    const same = await get(etagOf(saved));
+    expect(same.status).toBe(304);
+    expect(etagOf(same)).toBe(etagOf(saved));
+    // A new price is a new representation: never hidden behind a 304.
+    await env.DB.prepare('update variants set price = 450 where id = ?').bind(product.variantIds[0]).run();
+    const repriced = await get(etagOf(saved));
+    expect(repriced.status).toBe(200);
+    expect(repriced.json.items[0].unitPrice.amount).toBe(450);
+    expect(etagOf(repriced)).not.toBe(etagOf(saved));
+  });
+
+  it('refuses a PUT whose If-Match another device made stale (412) and keeps what that device saved', async () => {
+    const { put, get } = await setup();
+    const tag = etagOf(await put(1)); // both devices show this cart
+    const tablet = await put(2, tag);
+    expect(tablet.status).toBe(200);
+    expect(etagOf(tablet)).not.toBe(tag);
+    const phone = expectProblem(await put(3, tag), 412);
+    expect(phone.code).toBe('precondition_failed');
+    expect(phone.detail).toContain('GET /v1/cart');
+    const now = await get();
+    expect(quantities(now)).toEqual([2]);
+    expect(etagOf(now)).toBe(etagOf(tablet));
+    // Merged on top of the current cart, with its tag, the phone's change goes through.
+    const merged = await put(3, etagOf(now));
+    expect(merged.status).toBe(200);
+    expect(quantities(merged)).toEqual([3]);
+  });
+
+  it('lets exactly one of two devices writing at once with the same tag win', async () => {
+    const { put, get } = await setup();
+    const tag = etagOf(await put(1));
+    const results = await Promise.all([put(2, tag), put(3, tag)]);
+    expect(results.map((r) => r.status).sort()).toEqual([200, 412]);
+    const winner = results.find((r) => r.status === 200);
+    expect(quantities(await get())).toEqual(winner ? quantities(winner) : []);
+  });
+
+  it('If-Match: * writes only over an existing cart', async () => {
+    const { put, get } = await setup();
+    expect(expectProblem(await put(1, '*'), 412).code).toBe('precondition_failed');
+    expect((await get()).json).toMatchObject({ items: [], updatedAt: null });
+    expect((await put(1)).status).toBe(200);
+    const over = await put(2, '*');
+    expect(over.status).toBe(200);
+    expect(quantities(over)).toEqual([2]);
+  });
+
+  it('the tag of a cart never stored protects its first PUT too', async () => {
+    const { put, get } = await setup();
+    const none = etagOf(await get());
+    expect((await put(1, none)).status).toBe(200);
+    // A second device that also saw no cart comes too late.
+    expectProblem(await put(2, none), 412);
+    expect(quantities(await get())).toEqual([1]);
+  });
+
+  it('a price or stock change since the GET is not a conflict: If-Match compares the lines as stored', async () => {
+    const { product, put } = await setup();
+    const tag = etagOf(await put(1));
+    await env.DB.prepare('update variants set price = 450, stock_on_hand = 4 where id = ?')
+      .bind(product.variantIds[0])
+      .run();
+    const saved = await put(2, tag);
+    expect(saved.status).toBe(200);
+    expect(saved.json.items[0]).toMatchObject({ quantity: 2, available: 4, unitPrice: { amount: 450 } });
+  });
+
+  it('answers a repeated PUT whose first answer was lost with the cart, not a 412 (RFC 9110 §13.1.1)', async () => {
+    const { put } = await setup();
+    const tag = etagOf(await put(1));
+    const first = await put(2, tag);
+    const retried = await put(2, tag);
+    expect(retried.status).toBe(200);
+    expect(retried.json).toEqual(first.json);
+    expect(etagOf(retried)).toBe(etagOf(first));
+  });
+
+  it('gives every version its own tag, even several writes within one millisecond', async () => {
+    const { put } = await setup();
+    const tags: string[] = [];
+    const times: number[] = [];
+    // The clock stands still, as it may between two writes from two devices.
+    const clock = vi.spyOn(Date, 'now').mockReturnValue(Date.now());
+    try {
+      for (let i = 0; i < 4; i++) {
+        const res = await put(1 + (i % 2));
+        tags.push(etagOf(res));
+        times.push(Date.parse(res.json.updatedAt));
+      }
+    } finally {
+      clock.mockRestore();
+    }
+    expect(new Set(tags).size).toBe(tags.length);
+    for (let i = 1; i < times.length; i++) expect(times[i]).toBeGreaterThan(times[i - 1]);
+    // So the tag of the first of them is stale, whatever the clock said.
+    expectProblem(await put(3, tags[0]), 412);
+  });
+
+  it('treats a tag it never issued, or a weak one, as not matching', async () => {
+    const { put, get } = await setup();
+    const tag = etagOf(await put(1));
+    expectProblem(await put(2, '"nonsense"'), 412);
+    expectProblem(await put(2, `W/${tag}`), 412);
+    expectProblem(await put(2, 'not-even-quoted'), 412);
+    // One current tag in a list is enough.
+    expect((await put(2, `"nonsense", ${tag}`)).status).toBe(200);
+    expect(quantities(await get())).toEqual([2]);
   });
 });

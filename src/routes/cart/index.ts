@@ -1,11 +1,33 @@
-import { createRoute } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { createDb } from '../../db/client';
 import { requireRole, requireUser } from '../../lib/auth';
+import type { AppEnv } from '../../lib/context';
+import { ifMatchVersions, versionedEtag } from '../../lib/http-cache';
 import { bearerSecurity, createRouter, jsonBody, jsonContent, notModified, problems } from '../../lib/openapi';
 import { Cart, CartPut } from '../../schemas/orders';
-import { cartView, readCartLines, replaceCart } from '../../services/cart';
+import { type CartView, cartView, readCartLines, replaceCart } from '../../services/cart';
 
 const tags = ['Cart'];
+
+const etagHeader = {
+  ETag: {
+    description: 'Strong validator of this cart: If-None-Match on GET (304), If-Match on PUT (412 when stale)',
+    schema: { type: 'string' as const },
+  },
+};
+
+const IfMatch = z.object({
+  'if-match': z
+    .string()
+    .optional()
+    .openapi({
+      param: { name: 'if-match', in: 'header', required: false },
+      description:
+        'The ETag of the cart this change was made on: another device saved since → 412, GET the cart again and merge. `*`: only over a stored cart. Without it the PUT always replaces the cart.',
+      example: '"mb2k9x4a.8c1IhFq0vJ3tUeY7Zp2WkA"',
+    }),
+});
 
 export const getCart = createRoute({
   operationId: 'cart.get',
@@ -15,7 +37,11 @@ export const getCart = createRoute({
   summary: 'My cart with current prices, availability and warnings',
   security: bearerSecurity,
   middleware: [requireRole()] as const,
-  responses: { 200: jsonContent(Cart, 'The cart'), ...notModified, ...problems(401) },
+  responses: {
+    200: { ...jsonContent(Cart, 'The cart'), headers: etagHeader },
+    ...notModified,
+    ...problems(401),
+  },
 });
 
 export const putCart = createRoute({
@@ -24,21 +50,40 @@ export const putCart = createRoute({
   path: '/v1/cart',
   tags,
   summary: 'Replace my cart (it follows me across devices); check out with POST /v1/orders {fromCart: true}',
+  description:
+    'Send the ETag of the cart the change was made on as If-Match so a device never overwrites what another saved since (412 precondition_failed: GET the cart again, merge, PUT with the new ETag).',
   security: bearerSecurity,
   middleware: [requireRole()] as const,
-  request: { body: jsonBody(CartPut) },
-  responses: { 200: jsonContent(Cart, 'The cart as stored, priced now'), ...problems(400, 401, 413) },
+  request: { headers: IfMatch, body: jsonBody(CartPut) },
+  responses: {
+    200: { ...jsonContent(Cart, 'The cart as stored, priced now'), headers: etagHeader },
+    ...problems(400, 401, 412, 413),
+  },
 });
+
+/**
+ * Tags the answer with the cart's ETag, naming the stored version (`updatedAt`; 0 when none is stored) and
+ * the JSON that `c.json` sends (the same `JSON.stringify`).
+ */
+async function tagCart(c: Context<AppEnv>, view: CartView, version: number | null): Promise<CartView> {
+  c.header('ETag', await versionedEtag(version ?? 0, JSON.stringify(view)));
+  return view;
+}
 
 export const cartRouter = createRouter()
   .openapi(getCart, async (c) => {
     const db = createDb(c.env.DB);
+    const cart = await readCartLines(db, requireUser(c).userId);
     c.header('Cache-Control', 'private, no-cache');
-    return c.json(await cartView(db, await readCartLines(db, requireUser(c).userId)), 200);
+    return c.json(await tagCart(c, await cartView(db, cart), cart.updatedAt), 200);
   })
   .openapi(putCart, async (c) => {
     const db = createDb(c.env.DB);
-    const cart = await replaceCart(db, requireUser(c).userId, c.req.valid('json').items);
+    const ifMatch = c.req.valid('header')['if-match'];
+    const precondition = ifMatch === undefined ? undefined : ifMatchVersions(ifMatch);
+    const cart = await replaceCart(db, requireUser(c).userId, c.req.valid('json').items, precondition);
     c.header('Cache-Control', 'private, no-store');
-    return c.json(await cartView(db, cart), 200);
+    // The body is the cart's current representation (priced now, not the lines as sent), which the ETag names.
+    c.header('Content-Location', '/v1/cart');
+    return c.json(await tagCart(c, await cartView(db, cart), cart.updatedAt), 200);
   });
