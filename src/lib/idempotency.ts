@@ -12,7 +12,7 @@
  *   key with another request (another body, path or method) is `422`;
  * - keys are kept for IDEMPOTENCY_KEY_TTL_SECONDS (default and minimum 7 days: longer than a phone's
  *   offline outbox holds a write); the cron handler deletes expired rows.
- * Responses where the request never really executed (400/401/403/413/415/429, 5xx, and whatever no route
+ * Responses where the request never really executed (400/401/403/412/413/415/429, 5xx, and whatever no route
  * answered: a 404 for an unknown path, a 405) are not stored: the claim is dropped so a corrected retry with
  * the same key can run. Writes without a key cost nothing here.
  * Credential-issuing routes (/v1/auth/*) ignore the key: see `neverStored`.
@@ -45,8 +45,9 @@ const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 const MIN_TTL_SECONDS = 7 * 24 * 3600;
 /** A claim older than this whose request never finished (the isolate died) may be taken over. */
 const STALE_CLAIM_MS = 60_000;
-// 405: no route ran (and a replay would drop the Allow header a 405 must carry).
-const NOT_STORED = new Set([400, 401, 403, 413, 415, 429]);
+// 405: no route ran (and a replay would drop the Allow header a 405 must carry). 412: a stale If-Match stopped
+// the write before it ran; the same intent sent again with a fresh tag (and its key) must be able to run.
+const NOT_STORED = new Set([400, 401, 403, 412, 413, 415, 429]);
 /** Statuses whose response has no body (a Response with one, even empty, cannot be built). */
 const NO_BODY = new Set([204, 205, 304]);
 /**

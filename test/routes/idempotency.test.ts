@@ -253,6 +253,44 @@ describe('Idempotency-Key', () => {
     expect(cart.json.items.map((i: { quantity: number }) => i.quantity)).toEqual([3]);
   });
 
+  it('replays a PUT with If-Match as first answered, not as a 412 for the tag its first run made stale', async () => {
+    const { buyer, product } = await setup();
+    const cart = (quantity: number) => ({ items: [{ productId: product.id, quantity }] });
+    const tag = (await call('PUT', '/v1/cart', { token: buyer.token, body: cart(1) })).headers.get('etag') ?? '';
+    const headers = { 'idempotency-key': crypto.randomUUID(), 'if-match': tag };
+    const first = await call('PUT', '/v1/cart', { token: buyer.token, body: cart(2), headers });
+    expect(first.status).toBe(200);
+    expect(first.headers.get('etag')).not.toBe(tag);
+    const replay = await call('PUT', '/v1/cart', { token: buyer.token, body: cart(2), headers });
+    expect(replay.status).toBe(200);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.json).toEqual(first.json);
+    expect(replay.headers.get('etag')).toBe(first.headers.get('etag'));
+  });
+
+  it('keeps no 412: the same intent sent again with a fresh If-Match and the same key runs', async () => {
+    const { buyer, product } = await setup();
+    const cart = (quantity: number) => ({ items: [{ productId: product.id, quantity }] });
+    const stale = (await call('PUT', '/v1/cart', { token: buyer.token, body: cart(1) })).headers.get('etag') ?? '';
+    await call('PUT', '/v1/cart', { token: buyer.token, body: cart(5) }); // another device
+    const key = crypto.randomUUID();
+    const refused = await call('PUT', '/v1/cart', {
+      token: buyer.token,
+      body: cart(2),
+      headers: { 'idempotency-key': key, 'if-match': stale },
+    });
+    expectProblem(refused, 412);
+    const fresh = (await call('GET', '/v1/cart', { token: buyer.token })).headers.get('etag') ?? '';
+    const again = await call('PUT', '/v1/cart', {
+      token: buyer.token,
+      body: cart(2),
+      headers: { 'idempotency-key': key, 'if-match': fresh },
+    });
+    expect(again.status).toBe(200);
+    expect(again.headers.get('idempotent-replayed')).toBeNull();
+    expect(again.json.items[0].quantity).toBe(2);
+  });
+
   it('a key names one request: reused on another method or path it is a 422', async () => {
     const { buyer, product } = await setup();
     const headers = { 'idempotency-key': crypto.randomUUID() };
