@@ -8,7 +8,8 @@ export type LiveErrorCode =
   | 'unauthorized'
   | 'forbidden'
   | 'not_found'
-  | 'conflict'
+  | 'invalid_state'
+  | 'stock_reserved'
   | 'insufficient_stock'
   | 'gone';
 

@@ -60,7 +60,7 @@ function insertHoldStatement(db: Db, sessionId: string, hold: HoldRow) {
 
 export async function createHold(core: SessionCore, input: HoldInput) {
   const session = core.current();
-  if (session.status !== 'live') throw new LiveError('conflict', 'Claims open when the session is live');
+  if (session.status !== 'live') throw new LiveError('invalid_state', 'Claims open when the session is live');
   if (!core.store.product(input.productId)) throw new LiveError('not_found', 'This session does not show that product');
   const variants = core.store.variants(input.productId);
   const variant = input.variantId ? variants.find((v) => v.id === input.variantId) : variants[0];
@@ -75,7 +75,7 @@ export async function createHold(core: SessionCore, input: HoldInput) {
   );
   if ((held?.units ?? 0) + input.quantity > MAX_UNITS_HELD_PER_PERSON) {
     throw new LiveError(
-      'conflict',
+      'invalid_state',
       `At most ${MAX_UNITS_HELD_PER_PERSON} units of a product can be held per person; order or release a hold first`,
     );
   }
@@ -183,7 +183,7 @@ function ownHold(core: SessionCore, holdId: string, userId: string) {
 /** Releases a viewer's own hold. Releasing one that already ended is a no-op. */
 export async function releaseHold(core: SessionCore, input: { holdId: string; userId: string }) {
   const hold = ownHold(core, input.holdId, input.userId);
-  if (hold.status === 'converted') throw new LiveError('conflict', 'The hold became an order; cancel the order');
+  if (hold.status === 'converted') throw new LiveError('invalid_state', 'The hold became an order; cancel the order');
   if (hold.status === 'active') await endHolds(core, [hold], 'released');
   await core.scheduleAlarm();
 }
@@ -196,14 +196,14 @@ export async function expireDueHolds(core: SessionCore, now = Date.now()) {
 
 /**
  * Turns a hold into (part of) an order: its reserved units now belong to `orderId`, and it never expires.
- * Idempotent for the same order; expired or released → gone; converted for another order → conflict.
+ * Idempotent for the same order; expired or released → gone; converted for another order → invalid_state.
  */
 export async function convertHold(core: SessionCore, input: { holdId: string; userId: string; orderId: string }) {
   const hold = ownHold(core, input.holdId, input.userId);
   const result = { productId: hold.product_id, variantId: hold.variant_id, quantity: hold.quantity };
   if (hold.status === 'converted') {
     if (hold.order_id === input.orderId) return result;
-    throw new LiveError('conflict', 'The hold already became another order');
+    throw new LiveError('invalid_state', 'The hold already became another order');
   }
   if (hold.status === 'active' && hold.expires_at <= Date.now()) {
     await endHolds(core, [hold], 'expired');

@@ -59,7 +59,7 @@ function expectedVariants(targets: VariantRow[], input: ProductUpdate): VariantS
 }
 
 const stockBelowReserved = () =>
-  new LiveError('conflict', 'Stock on hand cannot go below the units held or reserved by orders');
+  new LiveError('stock_reserved', 'Stock on hand cannot go below the units held or reserved by orders');
 
 /** Whether the update touches D1 `variants` (price or units on hand), not only the pin. */
 const changesCatalog = (input: ProductUpdate) => input.price !== undefined || input.stock !== undefined;
@@ -104,7 +104,7 @@ function setPinned(core: SessionCore, productId: string, pinned: boolean) {
 }
 
 export async function updateProduct(core: SessionCore, input: ProductUpdate) {
-  if (core.current().status === 'ended') throw new LiveError('conflict', 'The session has ended');
+  if (core.current().status === 'ended') throw new LiveError('invalid_state', 'The session has ended');
   const targets = targetVariants(core, input.productId, input.variantId);
   if (input.stock !== undefined && targets.length > 1) {
     throw new LiveError('validation_failed', 'variantId is required to set stock of a product with several variants');
@@ -164,7 +164,7 @@ const isFlashSaleElsewhere = (error: unknown) =>
   d1ErrorMatches(error, /UNIQUE constraint failed: live_session_products\.product_id/);
 
 const saleElsewhereError = () =>
-  new LiveError('conflict', 'This product is on a flash sale in another live session until it ends');
+  new LiveError('invalid_state', 'This product is on a flash sale in another live session until it ends');
 
 /**
  * Whether another session runs a sale of the product (its D1 mark is not stale). Asked only when the price
@@ -211,7 +211,8 @@ export interface FlashSaleInput {
 
 /** Sets every variant of the product to the sale price in D1 until `endsAt`, when the alarm restores it. */
 export async function startFlashSale(core: SessionCore, input: FlashSaleInput) {
-  if (core.current().status !== 'live') throw new LiveError('conflict', 'Flash sales run while the session is live');
+  if (core.current().status !== 'live')
+    throw new LiveError('invalid_state', 'Flash sales run while the session is live');
   targetVariants(core, input.productId);
   checkCurrency(core, input.price.currency);
   if (input.endsAt <= Date.now()) throw new LiveError('validation_failed', 'endsAt must be in the future');
@@ -221,7 +222,7 @@ export async function startFlashSale(core: SessionCore, input: FlashSaleInput) {
   }
   // Before the price check: a running sale set the current prices, and the answer is that it runs (409).
   if (core.store.flashSale(input.productId)) {
-    throw new LiveError('conflict', 'A flash sale is already running for this product');
+    throw new LiveError('invalid_state', 'A flash sale is already running for this product');
   }
   // The prices a sale replaces (and restores) are D1's: this object's copy misses a change whose news never
   // reached it. Viewers get whatever the re-read corrects.

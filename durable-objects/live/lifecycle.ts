@@ -16,7 +16,7 @@ import { viewerCount } from './sockets';
 
 export async function startSession(core: SessionCore, now = Date.now()) {
   const session = core.current();
-  if (session.status !== 'scheduled') throw new LiveError('conflict', `The session is already ${session.status}`);
+  if (session.status !== 'scheduled') throw new LiveError('invalid_state', `The session is already ${session.status}`);
   await core.db.update(liveSessions).set({ status: 'live', startedAt: now }).where(eq(liveSessions.id, session.id));
   core.store.run("update session set status = 'live', started_at = ?", now);
   core.publish({ type: 'started', startedAt: new Date(now).toISOString() }, now);
@@ -52,7 +52,7 @@ export async function updateStoredSummary(core: SessionCore) {
  */
 export async function endSession(core: SessionCore, now = Date.now()) {
   const session = core.current();
-  if (session.status === 'ended') throw new LiveError('conflict', 'The session has already ended');
+  if (session.status === 'ended') throw new LiveError('invalid_state', 'The session has already ended');
   for (const sale of core.store.flashSales()) await endFlashSale(core, sale.product_id);
   await core.refreshStock(await reconcileSales(core));
   // The peak is sampled with each viewer count (at most once a second); the crowd at the end counts too.

@@ -21,7 +21,7 @@ export interface ConvertHoldInput {
 /**
  * Marks the hold converted to `orderId` (idempotent for the same order).
  * Throws ApiError: 404 not_found (unknown or someone else's), 410 gone (expired or released),
- * 409 conflict (already converted to another order), 400 validation_failed (malformed ids).
+ * 409 invalid_state (already converted to another order), 400 validation_failed (malformed ids).
  */
 export async function convertLiveHold(env: Env, input: ConvertHoldInput) {
   const [row] = await createDb(env.DB)

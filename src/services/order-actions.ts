@@ -46,7 +46,7 @@ async function apply(
 }
 
 function illegal(order: OrderRow, action: string): ApiError {
-  return new ApiError('conflict', `An order that is ${order.status.replace('_', ' ')} cannot be ${action}`, {
+  return new ApiError('invalid_state', `An order that is ${order.status.replace('_', ' ')} cannot be ${action}`, {
     orderStatus: order.status,
   });
 }

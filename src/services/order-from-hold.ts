@@ -35,7 +35,7 @@ export async function placeOrderFromHold(
   let orderId = newId('order');
   if (hold.status === 'converted' && hold.orderId) {
     const existing = await db.select({ id: orders.id }).from(orders).where(eq(orders.id, hold.orderId)).get();
-    if (existing) throw new ApiError('conflict', `The hold already became order ${hold.orderId}`);
+    if (existing) throw new ApiError('invalid_state', `The hold already became order ${hold.orderId}`);
     orderId = hold.orderId; // an earlier attempt converted it but never wrote the order: finish that one
   }
   const { lines, currency } = await priceLines(db, [
@@ -43,7 +43,7 @@ export async function placeOrderFromHold(
   ]);
   const converted = await convertLiveHold(ctx.env, { holdId: hold.id, userId: input.userId, orderId });
   if (converted.variantId !== hold.variantId || converted.quantity !== hold.quantity) {
-    throw new ApiError('conflict', 'The hold changed while it was being converted');
+    throw new ApiError('concurrent_update', 'The hold changed while it was being converted');
   }
   return placeOrder(
     db,

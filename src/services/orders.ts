@@ -137,7 +137,7 @@ export async function placeOrder(
     if (isStockShortage(error)) throw await shortageError(db, input.lines);
     // Two retries completing the same hold's order race to insert one id (or one hold): one wins.
     if (d1ErrorMatches(error, /UNIQUE constraint failed: orders\.(id|hold_id)/)) {
-      throw new ApiError('conflict', 'This order was already placed');
+      throw new ApiError('already_exists', 'This order was already placed');
     }
     throw error;
   }

@@ -98,7 +98,7 @@ export async function verifyRegistration(
     lastUsedAt: null,
   };
   const inserted = await db.insert(passkeys).values(row).onConflictDoNothing().returning({ id: passkeys.id });
-  if (inserted.length === 0) throw new ApiError('conflict', 'This passkey is already registered');
+  if (inserted.length === 0) throw new ApiError('already_exists', 'This passkey is already registered');
   await recordAudit(db, { type: 'passkey.registered', userId, requestId, details: { passkeyId: row.id } });
   return row;
 }

@@ -189,7 +189,10 @@ export async function updateProduct(
     await db.batch(statements as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]);
   } catch (error) {
     if (isStockShortage(error)) {
-      throw new ApiError('conflict', 'stock on hand cannot go below the units already reserved by orders or holds');
+      throw new ApiError(
+        'stock_reserved',
+        'stock on hand cannot go below the units already reserved by orders or holds',
+      );
     }
     throw error;
   }
@@ -229,7 +232,10 @@ export async function deleteProduct(db: Db, auth: AuthContext, productId: string
     ]);
   } catch (error) {
     if (d1ErrorMatches(error, /FOREIGN KEY/i)) {
-      throw new ApiError('conflict', 'This product is referenced by orders or other records and cannot be deleted');
+      throw new ApiError(
+        'invalid_state',
+        'This product is referenced by orders or other records and cannot be deleted',
+      );
     }
     throw error;
   }
@@ -237,7 +243,7 @@ export async function deleteProduct(db: Db, auth: AuthContext, productId: string
     const still = await db.select({ id: products.id }).from(products).where(eq(products.id, productId)).get();
     if (!still) throw new ApiError('not_found', 'Product not found');
     throw new ApiError(
-      'conflict',
+      'stock_reserved',
       'Units of this product are held in a live show or reserved by unpaid orders; it can be deleted once those are paid, cancelled or expired',
     );
   }

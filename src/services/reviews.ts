@@ -57,7 +57,7 @@ export async function createReview(db: Db, productId: string, authorId: string, 
     db.insert(reviews).values(row).onConflictDoNothing().returning({ id: reviews.id }),
     ...recomputeProductStats(db, [productId], now),
   ]);
-  if (inserted.length === 0) throw new ApiError('conflict', 'You have already reviewed this product');
+  if (inserted.length === 0) throw new ApiError('already_exists', 'You have already reviewed this product');
   return toReview(row);
 }
 

@@ -42,7 +42,7 @@ export async function createSegment(db: Db, adminId: string, input: z.infer<type
   const now = Date.now();
   const row: SegmentRow = { id: newId('segment', now), createdBy: adminId, createdAt: now, ...input };
   const inserted = await db.insert(segments).values(row).onConflictDoNothing().returning({ id: segments.id });
-  if (inserted.length === 0) throw new ApiError('conflict', `A segment with key ${input.key} exists`);
+  if (inserted.length === 0) throw new ApiError('already_exists', `A segment with key ${input.key} exists`);
   return toSegment(row, null);
 }
 

@@ -36,7 +36,7 @@ export async function registerUser(db: Db, input: z.infer<typeof RegisterBody>, 
   };
   // The unique index is the source of truth for "email taken", also under concurrent registrations.
   const inserted = await db.insert(users).values(row).onConflictDoNothing().returning({ id: users.id });
-  if (inserted.length === 0) throw new ApiError('conflict', 'An account with this email already exists');
+  if (inserted.length === 0) throw new ApiError('already_exists', 'An account with this email already exists');
   return row;
 }
 

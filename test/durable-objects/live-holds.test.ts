@@ -27,7 +27,7 @@ describe('convertHold (RPC for the orders service)', () => {
     });
     expect(await stub.convertHold({ holdId, userId: viewer.id, orderId })).toEqual(first);
     const again = await stub.convertHold({ holdId, userId: viewer.id, orderId: newId('order') });
-    expect(again).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(again).toMatchObject({ ok: false, error: { code: 'invalid_state' } });
     expect(await reserved(show.product.variantIds[0])).toBe(2);
     const row = await env.DB.prepare('select status, order_id from holds where id = ?').bind(holdId).first();
     expect(row).toEqual({ status: 'converted', order_id: orderId });
@@ -117,8 +117,10 @@ describe('a crowd of holds', () => {
     await hold(show.id, greedy.token, show.product.id, 4);
     const path = `/v1/live-sessions/${show.id}/holds`;
     const more = await call('POST', path, { token: greedy.token, body: { productId: show.product.id, quantity: 1 } });
-    expectProblem(more, 409);
-    expect(more.json.detail).toMatch(/At most 10 units/);
+    expect(expectProblem(more, 409)).toMatchObject({
+      code: 'invalid_state',
+      detail: expect.stringMatching(/At most 10 units/),
+    });
     expect(await reserved(show.product.variantIds[0])).toBe(10);
     await hold(show.id, other.token, show.product.id, 10);
     // Released units count no more.

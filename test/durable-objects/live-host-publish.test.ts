@@ -29,7 +29,7 @@ describe('host changes published before D1 confirms', () => {
     const snapshot = await viewer.next('snapshot');
     await reserveBehindTheSessionsBack(show, 6);
     const res = await patch(show, { pinned: true, stock: 5 });
-    expect(expectProblem(res, 409).code).toBe('conflict');
+    expect(expectProblem(res, 409).code).toBe('stock_reserved');
     const frames = [];
     for (let i = 0; i < 4; i++) frames.push(await viewer.next());
     expect(frames.map((f) => [f.type, f.seq])).toEqual([
@@ -53,7 +53,7 @@ describe('host changes published before D1 confirms', () => {
     });
     expect(hold.status).toBe(201);
     const held = await viewer.next('stock');
-    expectProblem(await patch(show, { stock: 2 }), 409);
+    expect(expectProblem(await patch(show, { stock: 2 }), 409).code).toBe('stock_reserved');
     const res = await patch(show, { stock: 7 });
     expect(res.status).toBe(200);
     const next = await viewer.next('stock');

@@ -97,10 +97,10 @@ describe('flash sales', () => {
         body: { productId: product.id, price: { amount, currency: 'USD' }, endsAt },
       });
     expect((await startSale(first.id, 500)).status).toBe(201);
-    expectProblem(await startSale(secondId, 300), 409);
+    expect(expectProblem(await startSale(secondId, 300), 409).code).toBe('invalid_state');
     // Above the running sale's price but below the product's own: still that the sale runs, not a price error.
     expectProblem(await startSale(secondId, 700), 409);
-    expectProblem(await startSale(first.id, 700), 409);
+    expect(expectProblem(await startSale(first.id, 700), 409).code).toBe('invalid_state');
     expect((await price(product.variantIds[0]))?.price).toBe(500);
 
     const stub = liveStub(env, first.id);
@@ -218,7 +218,8 @@ describe('session lifecycle', () => {
     expect((await viewers[1].closed).code).toBe(1000);
     const row = await env.DB.prepare('select status, summary from live_sessions where id = ?').bind(show.id).first();
     expect(row).toEqual({ status: 'ended', summary: JSON.stringify(summary) });
-    expectProblem(await call('POST', `/v1/live-sessions/${show.id}/end`, { token: show.host.token }), 409);
+    const endAgain = await call('POST', `/v1/live-sessions/${show.id}/end`, { token: show.host.token });
+    expect(expectProblem(endAgain, 409).code).toBe('invalid_state');
     expectProblem(
       await call('POST', `/v1/live-sessions/${show.id}/holds`, {
         token: buyer.token,

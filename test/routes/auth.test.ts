@@ -21,7 +21,10 @@ describe('POST /v1/auth/register', () => {
     const res = await call('POST', '/v1/auth/register', {
       body: { email: email.toUpperCase(), password: 'correct-horse-battery', displayName: 'Copy' },
     });
-    expectProblem(res, 409);
+    expect(expectProblem(res, 409)).toMatchObject({
+      code: 'already_exists',
+      type: 'https://showroom.dev/problems/already-exists',
+    });
   });
 
   it('never lets registration grant admin', async () => {

@@ -134,7 +134,9 @@ describe('host actions', () => {
     });
     expect(hold.status).toBe(201);
     const path = `/v1/live-sessions/${show.id}/products/${show.product.id}`;
-    expectProblem(await call('PATCH', path, { token: show.host.token, body: { stock: 2 } }), 409);
+    expect(expectProblem(await call('PATCH', path, { token: show.host.token, body: { stock: 2 } }), 409).code).toBe(
+      'stock_reserved',
+    );
     expect((await variantRow(show.product.variantIds[0]))?.stock_on_hand).toBe(5);
     expectProblem(
       await call('PATCH', path, { token: show.host.token, body: { price: { amount: 1, currency: 'EUR' } } }),
@@ -176,7 +178,9 @@ describe('host actions', () => {
       );
     }
     expect((await call('POST', `${base}/start`, { token: show.host.token })).status).toBe(200);
-    expectProblem(await call('POST', `${base}/start`, { token: show.host.token }), 409);
+    expect(expectProblem(await call('POST', `${base}/start`, { token: show.host.token }), 409).code).toBe(
+      'invalid_state',
+    );
   });
 });
 

@@ -35,11 +35,15 @@ describe('order state machine', () => {
     expect(await stockOf(variantId)).toEqual({ onHand: 5, reserved: 0 });
     const again = expectProblem(await call('POST', `/v1/orders/${orderId}/cancel`, { token: buyer.token }), 409);
     // The order's state now, named in camelCase like every JSON member and declared on Problem.
-    expect(again.orderStatus).toBe('cancelled');
+    expect(again).toMatchObject({
+      code: 'invalid_state',
+      type: 'https://showroom.dev/problems/invalid-state',
+      orderStatus: 'cancelled',
+    });
     expect(again).not.toHaveProperty('status_now');
     const doc = (await call('GET', '/openapi.json')).json;
     expect(doc.components.schemas.Problem.properties.orderStatus).toBeDefined();
-    expectProblem(await pay(buyer.token, orderId), 409);
+    expect(expectProblem(await pay(buyer.token, orderId), 409).code).toBe('invalid_state');
     expect(await stockOf(variantId)).toEqual({ onHand: 5, reserved: 0 });
   });
 
@@ -91,7 +95,8 @@ describe('order state machine', () => {
     expect(refunded.json.status).toBe('refunded');
     // Shipped goods do not return to stock on refund.
     expect(await stockOf(variantId)).toEqual({ onHand: 3, reserved: 0 });
-    expectProblem(await call('POST', `/v1/orders/${orderId}/refund`, { token: admin.token }), 409);
+    const again = await call('POST', `/v1/orders/${orderId}/refund`, { token: admin.token });
+    expect(expectProblem(again, 409).code).toBe('invalid_state');
     expectProblem(await call('POST', `/v1/orders/${orderId}/fulfill`, { token: admin.token }), 409);
   });
 

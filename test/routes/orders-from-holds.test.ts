@@ -43,7 +43,8 @@ describe('POST /v1/orders {holdId}', () => {
     const replay = await order(viewer.token, { holdId, shareCode }, key);
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
     expect(replay.json.id).toBe(res.json.id);
-    expectProblem(await order(viewer.token, { holdId }), 409);
+    // Another key for a hold that already became an order: the hold is past the state that allows it.
+    expect(expectProblem(await order(viewer.token, { holdId }), 409).code).toBe('invalid_state');
     await expectStockConsistent(variantId, 5);
 
     // The order owns the units now: paying sells them, and nothing is left reserved.
@@ -109,6 +110,18 @@ describe('POST /v1/orders {holdId}', () => {
     await runScheduledMaintenance(env, Date.now() + 24 * 60 * 60_000);
     expect((await call('GET', `/v1/orders/${orphan}`, { token: viewer.token })).json.status).toBe('cancelled');
     expect(await stockOf(variantId)).toEqual({ onHand: 5, reserved: 0 });
+  });
+
+  it('is a 409 concurrent_update when the hold the session converts is not the one read (try again)', async () => {
+    const { viewer, holdId } = await setup(5, 2);
+    // D1's copy of the hold says 1 unit while the session object converts its 2: the hold changed in between.
+    await env.DB.prepare('update holds set quantity = 1 where id = ?').bind(holdId).run();
+    const res = await order(viewer.token, { holdId });
+    expect(expectProblem(res, 409)).toMatchObject({
+      code: 'concurrent_update',
+      type: 'https://showroom.dev/problems/concurrent-update',
+      detail: 'The hold changed while it was being converted',
+    });
   });
 
   it('one hold, many concurrent orders with different keys: exactly one order', async () => {

@@ -79,7 +79,10 @@ describe('PATCH /v1/products/{id}', () => {
       token: creator.token,
       body: { title: 'Renamed', stock: 2 },
     });
-    expectProblem(res, 409);
+    expect(expectProblem(res, 409)).toMatchObject({
+      code: 'stock_reserved',
+      type: 'https://showroom.dev/problems/stock-reserved',
+    });
     const card = await call('GET', `/v1/products/${made.id}`);
     expect(card.json.title).toBe('Linen shirt');
     const ok = await call('PATCH', `/v1/products/${made.id}`, { token: creator.token, body: { stock: 3 } });
@@ -210,7 +213,7 @@ describe('DELETE /v1/products/{id} with units promised to buyers', () => {
       body: { productId: show.product.id, quantity: 2 },
     });
     expect(held.status).toBe(201);
-    expect(expectProblem(await remove(), 409).code).toBe('conflict');
+    expect(expectProblem(await remove(), 409).code).toBe('stock_reserved');
 
     // The hold became an unpaid order: still promised, still refused.
     const placed = await order(viewer.token, { holdId: held.json.id });

@@ -91,7 +91,7 @@ describe('/v1/admin/segments', () => {
     expectProblem(await define(admin.token, []), 400);
     expectProblem(await define(admin.token, rules, 'Bad Key'), 400);
     expect((await define(admin.token, rules, 'dup-key')).status).toBe(201);
-    expectProblem(await define(admin.token, rules, 'dup-key'), 409);
+    expect(expectProblem(await define(admin.token, rules, 'dup-key'), 409).code).toBe('already_exists');
     expectProblem(await call('GET', '/v1/admin/segments/seg_00000000000000000000000000', { token: admin.token }), 404);
   });
 });

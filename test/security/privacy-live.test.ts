@@ -1,5 +1,6 @@
 // Erasure as live sessions see it: sockets opened with the erased account, what other viewers are shown, and
 // the shows an erased creator hosted (the export and the log's redaction are in privacy.test.ts).
+import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { ACCOUNT_ERASED_CLOSE } from '../../durable-objects/live-session.protocol';
 import { call } from '../helpers/http';
@@ -69,5 +70,13 @@ describe('erasure and live sessions', () => {
       body: { productId: show.product.id, quantity: 1 },
     });
     expect(hold.status).toBe(409);
+    expect(hold.json.code).toBe('invalid_state');
+  });
+
+  it('skips a show that ended meanwhile (its object knows, D1 not yet): erasure still completes', async () => {
+    const show = await liveShow();
+    expect((await call('POST', `/v1/live-sessions/${show.id}/end`, { token: show.host.token })).status).toBe(200);
+    await env.DB.prepare("update live_sessions set status = 'live' where id = ?").bind(show.id).run();
+    expect((await call('DELETE', '/v1/me', { token: show.host.token })).status).toBe(204);
   });
 });

@@ -128,7 +128,7 @@ export const refundHandler: RouteHandler<typeof refund, AppEnv> = async (c) => {
   const db = createDb(c.env.DB);
   const order = await visibleOrder(c, db, c.req.valid('param').id);
   if (order.status !== 'paid' && order.status !== 'fulfilled') {
-    throw new ApiError('conflict', `An order that is ${order.status.replace('_', ' ')} cannot be refunded`);
+    throw new ApiError('invalid_state', `An order that is ${order.status.replace('_', ' ')} cannot be refunded`);
   }
   const payment = await succeededPayment(db, order.id);
   if (payment) await requestProvider(c, payment.provider).refund(payment);
@@ -137,6 +137,6 @@ export const refundHandler: RouteHandler<typeof refund, AppEnv> = async (c) => {
   // maintenance sweep takes for a second payment.
   const alongside = payment ? [markPaymentRefunded(db, payment.id)] : [];
   const refunded = await refundOrder(db, order, eventContext(c), { alongside });
-  if (!refunded) throw new ApiError('conflict', 'The order changed while refunding; try again');
+  if (!refunded) throw new ApiError('concurrent_update', 'The order changed while refunding; try again');
   return c.json(await render(db, refunded), 200);
 };

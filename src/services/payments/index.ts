@@ -54,7 +54,7 @@ export async function ensurePayment(
   order: OrderRow,
 ): Promise<{ payment: PaymentRow; created: boolean }> {
   if (order.status !== 'pending_payment') {
-    throw new ApiError('conflict', `An order that is ${order.status.replace('_', ' ')} cannot be paid`, {
+    throw new ApiError('invalid_state', `An order that is ${order.status.replace('_', ' ')} cannot be paid`, {
       orderStatus: order.status,
     });
   }

@@ -26,7 +26,7 @@ async function endHostedShows(env: Env, userId: string) {
   for (const { id } of open) {
     const result = await liveStub(env, id).end({ userId, role: 'creator' });
     if (result.ok) ended += 1;
-    else if (result.error.code !== 'conflict') unwrap(result);
+    else if (result.error.code !== 'invalid_state') unwrap(result);
   }
   return ended;
 }
