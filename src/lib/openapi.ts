@@ -44,7 +44,7 @@ const problemDescriptions: Record<number, string> = {
   401: 'Missing, invalid or expired access token',
   403: 'Signed in without the needed role',
   404: 'Not found, or not yours',
-  409: 'Conflict with the current state',
+  409: 'Conflict with the current state; `code` says which kind (see Problem.code)',
   413: 'Request body too large',
   415: 'The request body is not JSON',
   410: 'No longer available (expired or ended)',

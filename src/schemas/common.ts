@@ -1,6 +1,16 @@
 /** Schemas shared by every resource: the problem document and id path parameters. */
 import { z } from '@hono/zod-openapi';
+import { errorStatus } from '../lib/errors';
 import { type IdKind, idFormat, idPattern, idPrefixes } from '../lib/ids';
+
+/** Every code by status ("409: already_exists, …"), from the one table, so the document never lags it. */
+function codesByStatus(): string {
+  const byStatus = new Map<number, string[]>();
+  for (const [code, status] of Object.entries(errorStatus)) {
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  return [...byStatus].map(([status, codes]) => `${status}: ${codes.join(', ')}`).join('; ');
+}
 
 export const ProblemSchema = z
   .object({
@@ -8,7 +18,11 @@ export const ProblemSchema = z
     title: z.string().openapi({ example: 'Validation failed' }),
     status: z.number().int().openapi({ example: 400 }),
     detail: z.string().openapi({ example: 'body.email: Invalid email address' }),
-    code: z.string().openapi({ example: 'validation_failed' }),
+    // A string, not an enum: a client generated from this document must still read a code added later.
+    code: z.string().openapi({
+      description: `Stable and machine-readable: branch on it (\`type\` is https://showroom.dev/problems/ and the code with dashes). Codes by status: ${codesByStatus()}.`,
+      example: 'validation_failed',
+    }),
     requestId: z.string().optional().openapi({ example: '6f1c7f8e-2a4b-4c1d-9f3e-0b6a2d9c1e47' }),
     orderStatus: z
       .string()

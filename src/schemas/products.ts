@@ -207,7 +207,9 @@ const VariantPatch = z
     sku: z.string().trim().min(1).max(64).nullable().optional(),
     options: Options.optional(),
     price: Money.optional(),
-    stock: Stock.optional().openapi({ description: 'Units on hand; may not go below units reserved (409)' }),
+    stock: Stock.optional().openapi({
+      description: 'Units on hand; may not go below units reserved (409 stock_reserved)',
+    }),
   })
   .strict();
 

@@ -43,6 +43,10 @@ describe('order state machine', () => {
     expect(again).not.toHaveProperty('status_now');
     const doc = (await call('GET', '/openapi.json')).json;
     expect(doc.components.schemas.Problem.properties.orderStatus).toBeDefined();
+    // The document names the codes a client branches on, the kinds of 409 among them.
+    expect(doc.components.schemas.Problem.properties.code.description).toContain(
+      '409: already_exists, invalid_state, stock_reserved, concurrent_update, insufficient_stock, idempotency_in_progress',
+    );
     expect(expectProblem(await pay(buyer.token, orderId), 409).code).toBe('invalid_state');
     expect(await stockOf(variantId)).toEqual({ onHand: 5, reserved: 0 });
   });

@@ -48,7 +48,7 @@ export const patchProduct = createRoute({
   method: 'patch',
   path: '/v1/live-sessions/{id}/products/{productId}',
   summary: 'Change price, units on hand or pinning of a product in the show',
-  description: `${hostDescription} Price and stock are written to the catalog too. Stock below the units held or reserved → 409.`,
+  description: `${hostDescription} Price and stock are written to the catalog too. Stock below the units held or reserved → 409 stock_reserved.`,
   request: { params: LiveProductParams, body: jsonBody(LiveProductPatch) },
   responses: { 200: jsonContent(SeqResult, 'The seq of the last event'), ...problems(400, 401, 403, 404, 409) },
 });
