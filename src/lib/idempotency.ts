@@ -14,13 +14,18 @@
  *   offline outbox holds a write); the cron handler deletes expired rows.
  * Responses where the request never really executed (400/401/403/412/413/415/429, 5xx, and whatever no route
  * answered: a 404 for an unknown path, a 405) are not stored: the claim is dropped so a corrected retry with
- * the same key can run. Writes without a key cost nothing here.
+ * the same key can run. Nor is a handler's own `idempotency_key_reused`: the key belongs to the request that
+ * first used it, which must still get its answer. Writes without a key cost nothing here.
+ * This row alone cannot promise exactly once: it is lost when the isolate dies, or a 5xx follows, after the
+ * handler committed. A handler whose write must not repeat (placing an order) records the claim (the
+ * `idempotency` context variable) in its own batch and answers a retry from that (src/services/order-recovery.ts).
  * Credential-issuing routes (/v1/auth/*) ignore the key: see `neverStored`.
  */
 import { and, eq, sql } from 'drizzle-orm';
 import { createMiddleware } from 'hono/factory';
 import { createDb } from '../db/client';
 import { idempotencyKeys } from '../db/schema';
+import { forgetOrderKeys } from '../services/order-recovery';
 import type { AppEnv } from './context';
 import { ApiError } from './errors';
 
@@ -146,6 +151,7 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
     return new Response(NO_BODY.has(status) ? null : existing.responseBody, { status, headers });
   }
 
+  c.set('idempotency', { key, fingerprint: print });
   try {
     await next();
   } catch (error) {
@@ -153,7 +159,8 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
     throw error;
   }
   const res = c.res;
-  if (res.status >= 500 || NOT_STORED.has(res.status) || c.get('unrouted')) {
+  const reused = c.error instanceof ApiError && c.error.code === 'idempotency_key_reused';
+  if (res.status >= 500 || NOT_STORED.has(res.status) || c.get('unrouted') || reused) {
     await db.delete(idempotencyKeys).where(where);
     return;
   }
@@ -173,11 +180,13 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
     .where(where);
 });
 
-/** Deletes keys past their retention; run by the cron handler. */
+/** Deletes keys past their retention, and the copies orders keep of them; run by the cron handler. */
 export async function purgeExpiredIdempotencyKeys(env: Env, now = Date.now()): Promise<number> {
-  const rows = await createDb(env.DB)
+  const db = createDb(env.DB);
+  const rows = await db
     .delete(idempotencyKeys)
     .where(sql`${idempotencyKeys.expiresAt} < ${now}`)
     .returning({ key: idempotencyKeys.key });
+  await forgetOrderKeys(db, now - idempotencyTtlMs(env));
   return rows.length;
 }

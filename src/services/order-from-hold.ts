@@ -5,7 +5,9 @@
  *   1. read the hold row in D1: it must be the caller's (else 404) and not released/expired (410);
  *   2. price the line from D1 now (flash-sale and live prices are written through to `variants.price`);
  *   3. the session object marks the hold converted to this order id (idempotent per order id);
- *   4. insert the order (one batch; `orders.hold_id` is unique, so one hold makes at most one order).
+ *   4. insert the order (one batch; `orders.hold_id` is unique, so one hold makes at most one order) with the
+ *      request's Idempotency-Key, so a retry with that key gets this order (the handler asks first, and
+ *      src/services/order-recovery.ts explains why); a request with another key gets 409.
  * If step 4 never happens (the Worker died in between), the hold row names an order id that does not exist;
  * a retry finds it there and completes that same order, so the reserved units are not stranded. When no
  * retry comes, the maintenance cron completes it (completeStrandedConversions); an unpaid order then
@@ -14,6 +16,7 @@
 import { and, eq, gte, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { holds, orders } from '../db/schema';
+import type { IdempotencyClaim } from '../lib/context';
 import { ApiError } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { log } from '../lib/logger';
@@ -24,7 +27,7 @@ import { placeOrder } from './orders';
 
 export async function placeOrderFromHold(
   db: Db,
-  input: { userId: string; holdId: string; shareCode?: string },
+  input: { userId: string; holdId: string; shareCode?: string; idempotency?: IdempotencyClaim },
   ctx: EventContext,
 ) {
   const hold = await db.select().from(holds).where(eq(holds.id, input.holdId)).get();
@@ -56,6 +59,7 @@ export async function placeOrderFromHold(
       shareCode: input.shareCode,
       holdId: hold.id,
       reserve: false,
+      idempotency: input.idempotency,
     },
     ctx,
   );

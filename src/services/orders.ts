@@ -1,7 +1,8 @@
 /**
- * Placing and reading orders. Placing an order is ONE D1 batch: the order, its items and the stock
- * reservation (src/services/inventory.ts); the stock CHECK constraint makes a short line fail the whole
- * batch, so a 409 means nothing was written and nothing reserved.
+ * Placing and reading orders. Placing an order is ONE D1 batch: the order (with its Idempotency-Key, the
+ * recovery point of src/services/order-recovery.ts), its items and the stock reservation
+ * (src/services/inventory.ts); the stock CHECK constraint makes a short line fail the whole batch, so a 409
+ * means nothing was written and nothing reserved.
  */
 import { and, desc, eq, lt, or, type SQL } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
@@ -18,6 +19,7 @@ import {
   shares,
   variants,
 } from '../db/schema';
+import type { IdempotencyClaim } from '../lib/context';
 import { ApiError } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { money } from '../lib/money';
@@ -26,6 +28,7 @@ import { toIso } from '../schemas/common';
 import { type EventContext, emitDomainEvent } from './domain-events';
 import { isStockShortage, refreshProductStatement, reserveStatements } from './inventory';
 import type { PricedLine } from './order-lines';
+import { orderPlacedWith, type PlacedOrder } from './order-recovery';
 
 export interface NewOrder {
   userId: string;
@@ -41,6 +44,8 @@ export interface NewOrder {
   /** Statements that must commit with the order (e.g. marking a hold converted). */
   alongside?: BatchItem<'sqlite'>[];
   id?: string;
+  /** The request's claimed Idempotency-Key: stored on the order, so a retry finds it (order-recovery.ts). */
+  idempotency?: IdempotencyClaim;
 }
 
 export function paymentWindowMs(env: Env): number {
@@ -103,7 +108,7 @@ export async function placeOrder(
   db: Db,
   input: NewOrder,
   ctx: EventContext,
-): Promise<{ order: OrderRow; items: OrderItemRow[] }> {
+): Promise<PlacedOrder & { replayed: boolean }> {
   const now = Date.now();
   const id = input.id ?? newId('order', now);
   const total = input.lines.reduce((sum, l) => sum + l.unitPrice * l.quantity, 0);
@@ -116,6 +121,8 @@ export async function placeOrder(
     totalAmount: total,
     ...(await knownAttribution(db, input)),
     holdId: input.holdId ?? null,
+    idempotencyKey: input.idempotency?.key ?? null,
+    idempotencyFingerprint: input.idempotency?.fingerprint ?? null,
     expiresAt: now + paymentWindowMs(ctx.env),
     createdAt: now,
     updatedAt: now,
@@ -135,15 +142,19 @@ export async function placeOrder(
     ]);
   } catch (error) {
     if (isStockShortage(error)) throw await shortageError(db, input.lines);
-    // Two retries completing the same hold's order race to insert one id (or one hold): one wins.
-    if (d1ErrorMatches(error, /UNIQUE constraint failed: orders\.(id|hold_id)/)) {
+    // Two retries completing the same hold's order race to insert one id (or one hold), or two runs of one
+    // request (a stale claim taken over while its first run still ran) to insert one key: one wins, and a run
+    // of the winner's request answers with its order.
+    if (d1ErrorMatches(error, /UNIQUE constraint failed: orders\.(id|hold_id|user_id)/)) {
+      const placed = await orderPlacedWith(db, input.userId, input.idempotency);
+      if (placed) return { ...placed, replayed: true };
       throw new ApiError('already_exists', 'This order was already placed');
     }
     throw error;
   }
   await emitDomainEvent({ type: 'order.created', orderId: id, userId: input.userId, ...showOf(order) }, ctx);
   if (input.reserve) await emitDomainEvent({ type: 'stock.changed', productIds, reason: 'order.created' }, ctx);
-  return { order: { ...order, cancelReason: null, transitionToken: null, paidAt: null }, items };
+  return { order: { ...order, cancelReason: null, transitionToken: null, paidAt: null }, items, replayed: false };
 }
 
 /** The 409 for a failed reservation, naming the lines that are short right now. */

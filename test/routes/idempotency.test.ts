@@ -1,8 +1,11 @@
 import { env } from 'cloudflare:test';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
+import { createDb } from '../../src/db/client';
 import type { AppEnv } from '../../src/lib/context';
 import { idempotency, purgeExpiredIdempotencyKeys } from '../../src/lib/idempotency';
+import { priceLines } from '../../src/services/order-lines';
+import { placeOrder } from '../../src/services/orders';
 import { callWithEnv } from '../helpers/app-env';
 import { insertProduct } from '../helpers/catalog';
 import { call, expectProblem } from '../helpers/http';
@@ -332,12 +335,104 @@ describe('Idempotency-Key', () => {
       .first<{ created_at: number; expires_at: number }>();
     expect(row!.expires_at - row!.created_at).toBeGreaterThanOrEqual(7 * 24 * 3600 * 1000);
     const stored = () => env.DB.prepare('select 1 from idempotency_keys where key = ?').bind(key).first();
+    const onOrder = () => env.DB.prepare('select 1 from orders where idempotency_key = ?').bind(key).first();
     await purgeExpiredIdempotencyKeys(env, row!.expires_at - 1);
     expect(await stored()).not.toBeNull();
-    expect(await purgeExpiredIdempotencyKeys(env, row!.expires_at + 1)).toBeGreaterThanOrEqual(1);
+    expect(await onOrder()).not.toBeNull();
+    // The next cron run after the key's retention: the order (placed a moment after the claim) forgets it too.
+    expect(await purgeExpiredIdempotencyKeys(env, row!.expires_at + 60_000)).toBeGreaterThanOrEqual(1);
     expect(await stored()).toBeNull();
+    expect(await onOrder()).toBeNull();
     // An expired key is free again: the same key places a new order.
     const fresh = await order(buyer.token, body, key);
     expect(fresh.headers.get('idempotent-replayed')).toBeNull();
+  });
+});
+
+/**
+ * The key's row can be lost after the order committed: the isolate dies before the completion UPDATE (the claim
+ * stays in_progress and a retry takes it over once stale), or a 5xx after the commit drops the claim. The order
+ * itself records the key, so the retry still gets the order it placed.
+ */
+describe('an order outlives a lost Idempotency-Key record', () => {
+  /** What a 5xx (or a thrown error) after the commit does to the key's row. */
+  const dropClaim = (scope: string, key: string) =>
+    env.DB.prepare('delete from idempotency_keys where scope = ? and key = ?').bind(scope, key).run();
+
+  it('a retry that takes over a stale claim left by a dead isolate gets the same order, reserved once', async () => {
+    const { buyer, product, body } = await setup();
+    const key = crypto.randomUUID();
+    const first = await order(buyer.token, body, key);
+    expect(first.status).toBe(201);
+    await env.DB.prepare(
+      `update idempotency_keys set state = 'in_progress', response_status = null, response_headers = null,
+       response_body = null, locked_at = ? where scope = ? and key = ?`,
+    )
+      .bind(Date.now() - 120_000, buyer.id, key)
+      .run();
+    const retry = await order(buyer.token, body, key);
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(retry.headers.get('location')).toBe(first.headers.get('location'));
+    expect(retry.json).toEqual(first.json);
+    expect(await stockOf(product.variantIds[0])).toEqual({ onHand: 10, reserved: 1 });
+    await expectStockConsistent(product.variantIds[0], 10);
+  });
+
+  it('a retry after a 5xx past the commit dropped the claim gets the same order', async () => {
+    const { buyer, product, body } = await setup();
+    const key = crypto.randomUUID();
+    const first = await order(buyer.token, body, key);
+    await dropClaim(buyer.id, key);
+    const retry = await order(buyer.token, body, key);
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(retry.json.id).toBe(first.json.id);
+    expect(await stockOf(product.variantIds[0])).toEqual({ onHand: 10, reserved: 1 });
+    // The answer is stored again: the next retry is an ordinary replay.
+    const again = await order(buyer.token, body, key);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.json.id).toBe(first.json.id);
+  });
+
+  it('with the record gone, the key with another body is 422, and the first body still gets its order', async () => {
+    const { buyer, product, body } = await setup();
+    const key = crypto.randomUUID();
+    const first = await order(buyer.token, body, key);
+    await dropClaim(buyer.id, key);
+    const changed = await order(buyer.token, { items: [{ productId: product.id, quantity: 2 }] }, key);
+    expect(expectProblem(changed, 422).code).toBe('idempotency_key_reused');
+    expect(await stockOf(product.variantIds[0])).toEqual({ onHand: 10, reserved: 1 });
+    // The 422 did not take the key over: the request it names still gets its order.
+    const retry = await order(buyer.token, body, key);
+    expect(retry.status).toBe(201);
+    expect(retry.json.id).toBe(first.json.id);
+  });
+
+  it('two runs of one request that both got past the claim insert one order: the second answers with it', async () => {
+    // A stale claim taken over while its first run was still going: neither run saw the other's order beforehand.
+    const { buyer, product } = await setup();
+    const db = createDb(env.DB);
+    const { lines, currency } = await priceLines(db, [{ productId: product.id, quantity: 1 }]);
+    const claim = { key: crypto.randomUUID(), fingerprint: 'f'.repeat(64) };
+    const run = () => placeOrder(db, { userId: buyer.id, lines, currency, reserve: true, idempotency: claim }, { env });
+    const first = await run();
+    const second = await run();
+    expect([first.replayed, second.replayed]).toEqual([false, true]);
+    expect(second.order.id).toBe(first.order.id);
+    expect(await stockOf(product.variantIds[0])).toEqual({ onHand: 10, reserved: 1 });
+  });
+
+  it('a checkout from the cart retried after the record was lost gets its order, not an empty-cart 422', async () => {
+    const { buyer, product } = await setup();
+    await call('PUT', '/v1/cart', { token: buyer.token, body: { items: [{ productId: product.id, quantity: 2 }] } });
+    const key = crypto.randomUUID();
+    const first = await order(buyer.token, { fromCart: true }, key);
+    expect(first.status).toBe(201);
+    await dropClaim(buyer.id, key);
+    const retry = await order(buyer.token, { fromCart: true }, key);
+    expect(retry.status).toBe(201);
+    expect(retry.json.id).toBe(first.json.id);
+    expect(await stockOf(product.variantIds[0])).toEqual({ onHand: 10, reserved: 2 });
   });
 });

@@ -124,6 +124,22 @@ describe('POST /v1/orders {holdId}', () => {
     });
   });
 
+  it('a retry with the same key after its Idempotency-Key record was lost gets the same order, not a 409', async () => {
+    const { viewer, holdId, variantId } = await setup();
+    const key = crypto.randomUUID();
+    const first = await order(viewer.token, { holdId }, key);
+    expect(first.status).toBe(201);
+    // A 5xx after the commit drops the claim, as does a dead isolate's stale claim being taken over.
+    await env.DB.prepare('delete from idempotency_keys where scope = ? and key = ?').bind(viewer.id, key).run();
+    const retry = await order(viewer.token, { holdId }, key);
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(retry.json).toEqual(first.json);
+    // Another key still cannot make a second order of the hold.
+    expectProblem(await order(viewer.token, { holdId }), 409);
+    await expectStockConsistent(variantId, 5);
+  });
+
   it('one hold, many concurrent orders with different keys: exactly one order', async () => {
     const { viewer, holdId, variantId } = await setup();
     const results = await Promise.all(Array.from({ length: 10 }, () => order(viewer.token, { holdId })));

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { users } from './users';
 
@@ -23,6 +24,13 @@ export const orders = sqliteTable(
     holdId: text('hold_id'),
     cancelReason: text('cancel_reason'),
     transitionToken: text('transition_token'),
+    /**
+     * The buyer's Idempotency-Key and the placing request's fingerprint, written in the order's own batch: the
+     * order still answers for its key when the key's `idempotency_keys` row is lost after the commit
+     * (src/services/order-recovery.ts). Null for orders placed without a key (the cron completing a hold).
+     */
+    idempotencyKey: text('idempotency_key'),
+    idempotencyFingerprint: text('idempotency_fingerprint'),
     /** When an unpaid order expires and its units go back on sale. */
     expiresAt: integer('expires_at').notNull(),
     paidAt: integer('paid_at'),
@@ -37,6 +45,9 @@ export const orders = sqliteTable(
     /** A show's orders, read when it ends (durable-objects/live/sales.ts reconcileSales). */
     index('orders_live_session_idx').on(t.liveSessionId),
     uniqueIndex('orders_hold_unique').on(t.holdId),
+    uniqueIndex('orders_user_idempotency_key_unique').on(t.userId, t.idempotencyKey),
+    /** Keyed orders by age: the cron forgets their keys after the keys' retention (order-recovery.ts). */
+    index('orders_idempotency_created_idx').on(t.createdAt).where(sql`${t.idempotencyKey} is not null`),
   ],
 );
 

@@ -10,6 +10,7 @@ import { readCartLines } from '../../services/cart';
 import { cancelOrder, expireIfDue, fulfilOrder, refundOrder } from '../../services/order-actions';
 import { placeOrderFromHold } from '../../services/order-from-hold';
 import { priceLines } from '../../services/order-lines';
+import { orderPlacedWith } from '../../services/order-recovery';
 import { findOrder, itemsOf, listOrderRows, placeOrder, toOrder } from '../../services/orders';
 import {
   ensurePayment,
@@ -41,18 +42,23 @@ export const createHandler: RouteHandler<typeof create, AppEnv> = async (c) => {
   const { userId } = requireUser(c);
   const body = c.req.valid('json');
   const db = createDb(c.env.DB);
+  const idempotency = c.get('idempotency');
+  // Asked before anything else: a retry whose key's record was lost must get its order, not a second one (nor
+  // an empty-cart 422 or a used-hold 409: the first run emptied the cart and used the hold).
+  const placed = await orderPlacedWith(db, userId, idempotency);
+  if (placed) return created(c, toOrder(await expireIfDue(db, placed.order, eventContext(c)), placed.items), true);
   if (body.holdId) {
     const fromHold = await placeOrderFromHold(
       db,
-      { userId, holdId: body.holdId, shareCode: body.shareCode },
+      { userId, holdId: body.holdId, shareCode: body.shareCode, idempotency },
       eventContext(c),
     );
-    return created(c, toOrder(fromHold.order, fromHold.items));
+    return created(c, toOrder(fromHold.order, fromHold.items), fromHold.replayed);
   }
   const requested = body.fromCart ? (await readCartLines(db, userId)).items : (body.items ?? []);
   if (requested.length === 0) throw new ApiError('unprocessable', 'The cart is empty');
   const { lines, currency } = await priceLines(db, requested);
-  const { order, items } = await placeOrder(
+  const { order, items, replayed } = await placeOrder(
     db,
     {
       userId,
@@ -62,15 +68,18 @@ export const createHandler: RouteHandler<typeof create, AppEnv> = async (c) => {
       shareCode: body.shareCode,
       reserve: true,
       clearCart: body.fromCart === true,
+      idempotency,
     },
     eventContext(c),
   );
-  return created(c, toOrder(order, items));
+  return created(c, toOrder(order, items), replayed);
 };
 
-function created(c: Context<AppEnv>, order: ReturnType<typeof toOrder>) {
+/** The 201 of a placed order; `replayed` when it answers a retry with the order its key placed earlier. */
+function created(c: Context<AppEnv>, order: ReturnType<typeof toOrder>, replayed = false) {
   noStore(c);
   c.header('Location', `/v1/orders/${order.id}`);
+  if (replayed) c.header('Idempotent-Replayed', 'true');
   return c.json(order, 201);
 }
 

@@ -26,7 +26,7 @@ export const create = createRoute({
   tags,
   summary: 'Place an order from items, the cart, or a live hold (reserves stock or fails with 409)',
   description:
-    'Prices come from the server. Exactly one of `items`, `fromCart` or `holdId`. A replay with the same Idempotency-Key returns the first response with `Idempotent-Replayed: true`.',
+    'Prices come from the server. Exactly one of `items`, `fromCart` or `holdId`. A replay with the same Idempotency-Key returns the first response with `Idempotent-Replayed: true`; the order keeps its key, so a retry that runs again (the stored response was lost) answers with that order, and the key with another body is 422.',
   security: bearerSecurity,
   middleware: [requireRole()] as const,
   request: { headers: IdempotencyKey, body: jsonBody(OrderCreate) },
