@@ -74,6 +74,9 @@ describe('GET /v1/me/export', () => {
     expect(orders.orders.map((o: { id: string }) => o.id)).toEqual([orderId]);
     expect(orders.orders[0].items[0].productId).toBe(show.product.id);
     expect(orders.cart.items).toEqual([{ productId: show.product.id, quantity: 2 }]);
+    // The key the buyer's app chose is theirs; the request fingerprint stored with it is internal.
+    expect(orders.orders[0].idempotencyKey).toEqual(expect.any(String));
+    expect(orders.orders[0]).not.toHaveProperty('idempotencyFingerprint');
     expect(res.json.areas.feed.snapshots).toHaveLength(1);
     expect(res.json.areas.feed.snapshots[0].viewer).toBe(sam.id);
     expect(account.profile).toMatchObject({
@@ -157,9 +160,13 @@ describe('DELETE /v1/me (erasure)', () => {
       const row = await env.DB.prepare(`SELECT count(*) AS n FROM ${table} WHERE ${column} = ?`).bind(sam.id).first();
       expect(row, table).toEqual({ n: 0 });
     }
-    // Orders stay for accounting, without the buyer; the cart and stored responses are gone.
-    expect(await env.DB.prepare('SELECT user_id FROM orders WHERE id = ?').bind(orderId).first()).toEqual({
+    // Orders stay for accounting, without the buyer and the key their app chose (it could say anything);
+    // the cart and stored responses are gone.
+    const kept = 'SELECT user_id, idempotency_key, idempotency_fingerprint FROM orders WHERE id = ?';
+    expect(await env.DB.prepare(kept).bind(orderId).first()).toEqual({
       user_id: null,
+      idempotency_key: null,
+      idempotency_fingerprint: null,
     });
     expect(await env.DB.prepare('SELECT count(*) AS n FROM carts WHERE user_id = ?').bind(sam.id).first()).toEqual({
       n: 0,

@@ -1,7 +1,8 @@
 /**
  * Orders, payments, the cart and stored idempotent responses. Orders stay for accounting with the buyer
- * removed (`userId` null; line items name products, not people); the cart and the replayable responses
- * (which may echo personal data) are deleted. Payment client secrets are never exported.
+ * removed (`userId` null; line items name products, not people) and with the Idempotency-Key the buyer's app
+ * chose (any string: it could name the buyer); the cart and the replayable responses (which may echo personal
+ * data) are deleted. Payment client secrets are never exported, nor internal tokens and request fingerprints.
  */
 import { eq } from 'drizzle-orm';
 import { inList } from '../../db/bounded';
@@ -36,7 +37,7 @@ export const ordersArea: PrivacyArea = {
         ])
       : [[], []];
     return {
-      orders: mine.map(({ transitionToken: _t, ...o }) => ({
+      orders: mine.map(({ transitionToken: _t, idempotencyFingerprint: _f, ...o }) => ({
         ...o,
         items: items.filter((i) => i.orderId === o.id),
         payments: pays.filter((p) => p.orderId === o.id),
@@ -47,7 +48,11 @@ export const ordersArea: PrivacyArea = {
   async erase(env, userId) {
     const db = createDb(env.DB);
     const [o, c, k] = await db.batch([
-      db.update(orders).set({ userId: null }).where(eq(orders.userId, userId)).returning({ id: orders.id }),
+      db
+        .update(orders)
+        .set({ userId: null, idempotencyKey: null, idempotencyFingerprint: null })
+        .where(eq(orders.userId, userId))
+        .returning({ id: orders.id }),
       db.delete(carts).where(eq(carts.userId, userId)).returning({ id: carts.userId }),
       db.delete(idempotencyKeys).where(eq(idempotencyKeys.scope, userId)).returning({ key: idempotencyKeys.key }),
     ]);
