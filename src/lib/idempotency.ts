@@ -14,8 +14,7 @@
  *   offline outbox holds a write); the cron handler deletes expired rows.
  * Responses where the request never really executed (400/401/403/412/413/415/429, 5xx, and whatever no route
  * answered: a 404 for an unknown path, a 405) are not stored: the claim is dropped so a corrected retry with
- * the same key can run. Nor is a handler's own `idempotency_key_reused`: the key belongs to the request that
- * first used it, which must still get its answer. Writes without a key cost nothing here.
+ * the same key can run; nor are a handler's `idempotency_key_reused` and `concurrent_update` (NOT_STORED_CODES). Writes without a key cost nothing here.
  * This row alone cannot promise exactly once: it is lost when the isolate dies, or a 5xx follows, after the
  * handler committed. A handler whose write must not repeat (placing an order) records the claim (the
  * `idempotency` context variable) in its own batch and answers a retry from that (src/services/order-recovery.ts).
@@ -27,7 +26,7 @@ import { createDb } from '../db/client';
 import { idempotencyKeys } from '../db/schema';
 import { forgetOrderKeys } from '../services/order-recovery';
 import type { AppEnv } from './context';
-import { ApiError } from './errors';
+import { ApiError, type ErrorCode } from './errors';
 
 /** Methods that honour a key. */
 export const KEYED_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -53,6 +52,12 @@ const STALE_CLAIM_MS = 60_000;
 // 405: no route ran (and a replay would drop the Allow header a 405 must carry). 412: a stale If-Match stopped
 // the write before it ran; the same intent sent again with a fresh tag (and its key) must be able to run.
 const NOT_STORED = new Set([400, 401, 403, 412, 413, 415, 429]);
+/**
+ * Answers of a handler that are not the key's either. `idempotency_key_reused`: the key belongs to the request
+ * that first used it, which must still get its answer. `concurrent_update`: "changed under you, try again"
+ * is about the moment, not the request; kept, it would answer every retry with the same key.
+ */
+const NOT_STORED_CODES = new Set<ErrorCode>(['idempotency_key_reused', 'concurrent_update']);
 /** Statuses whose response has no body (a Response with one, even empty, cannot be built). */
 const NO_BODY = new Set([204, 205, 304]);
 /**
@@ -159,8 +164,8 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
     throw error;
   }
   const res = c.res;
-  const reused = c.error instanceof ApiError && c.error.code === 'idempotency_key_reused';
-  if (res.status >= 500 || NOT_STORED.has(res.status) || c.get('unrouted') || reused) {
+  const retryable = c.error instanceof ApiError && NOT_STORED_CODES.has(c.error.code);
+  if (res.status >= 500 || NOT_STORED.has(res.status) || c.get('unrouted') || retryable) {
     await db.delete(idempotencyKeys).where(where);
     return;
   }

@@ -124,6 +124,17 @@ describe('POST /v1/orders {holdId}', () => {
     });
   });
 
+  it("keeps no concurrent_update as its key's answer: the same key sent again runs once things settle", async () => {
+    const { viewer, holdId } = await setup(5, 2);
+    const key = crypto.randomUUID();
+    await env.DB.prepare('update holds set quantity = 1 where id = ?').bind(holdId).run();
+    expect(expectProblem(await order(viewer.token, { holdId }, key), 409).code).toBe('concurrent_update');
+    await env.DB.prepare('update holds set quantity = 2 where id = ?').bind(holdId).run();
+    const retry = await order(viewer.token, { holdId }, key);
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('idempotent-replayed')).toBeNull();
+  });
+
   it('a retry with the same key after its Idempotency-Key record was lost gets the same order, not a 409', async () => {
     const { viewer, holdId, variantId } = await setup();
     const key = crypto.randomUUID();
