@@ -13,7 +13,7 @@ import { acceptSocket, issueTicket } from './live/connect';
 import { SessionCore } from './live/core';
 import { LiveError, toResult } from './live/errors';
 import { noteFrame, notePing, recloseUnanswered } from './live/heartbeats';
-import { convertHold, createHold, releaseHold } from './live/holds';
+import { convertHold, createHold, releaseHold, releaseHoldsOf } from './live/holds';
 import { startFlashSale, updateProduct } from './live/host';
 import { endSession, resync, runDue, startSession, updateStoredSummary } from './live/lifecycle';
 import * as rpc from './live/rpc-schemas';
@@ -224,14 +224,19 @@ export class LiveSession extends DurableObject<Env> {
     });
   }
 
+  /**
+   * Everything the object keeps about an erased user. Their active holds are released first, while the holds
+   * still name them: if that fails, nothing is unlinked yet and the erasure's retry releases them.
+   */
   eraseUser(userId: unknown) {
     return this.mutate('privacy.erase', async () => {
       const id = rpc.parseInput(rpc.UserIdInput, userId);
+      const released = await releaseHoldsOf(this.core, id);
       const sockets = closeSocketsOf(this.core, id);
       const messages = eraseChat(this.core, id);
       this.core.invalidateSnapshot();
       const holds = this.core.store.run('update holds set user_id = null where user_id = ?', id);
-      return { messages, holds, sockets };
+      return { messages, holds, released, sockets };
     });
   }
 

@@ -141,8 +141,8 @@ const stillActiveInD1 = (core: SessionCore, holdId: string) =>
  * status of the hold, not this object's: a hold D1 knows as converted (the object was reset between D1's
  * write and its own) has units that belong to an order now. Such holds take D1's status here.
  */
-async function endHolds(core: SessionCore, due: HoldRow[], status: 'released' | 'expired') {
-  if (due.length === 0) return;
+async function endHolds(core: SessionCore, due: HoldRow[], status: 'released' | 'expired'): Promise<number> {
+  if (due.length === 0) return 0;
   const db = core.db;
   const productIds = [...new Set(due.map((h) => h.product_id))];
   const written = await core.batch([
@@ -171,6 +171,7 @@ async function endHolds(core: SessionCore, due: HoldRow[], status: 'released' | 
   }
   if (ended.size < due.length) await syncHoldsFromD1(core);
   await core.refreshStock(productIds);
+  return ended.size;
 }
 
 function ownHold(core: SessionCore, holdId: string, userId: string) {
@@ -186,6 +187,18 @@ export async function releaseHold(core: SessionCore, input: { holdId: string; us
   if (hold.status === 'converted') throw new LiveError('invalid_state', 'The hold became an order; cancel the order');
   if (hold.status === 'active') await endHolds(core, [hold], 'released');
   await core.scheduleAlarm();
+}
+
+/**
+ * Releases every active hold of a user whose account is being erased, as if they released each one: the
+ * units are on sale again at once (not when the holds would have expired) and viewers get the usual stock
+ * events. Returns how many were released; none left is a no-op, so an erasure can run it again.
+ */
+export async function releaseHoldsOf(core: SessionCore, userId: string) {
+  const active = core.store.all<HoldRow>("select * from holds where user_id = ? and status = 'active'", userId);
+  const released = await endHolds(core, active, 'released');
+  await core.scheduleAlarm();
+  return released;
 }
 
 /** Expires every active hold whose time is up. */

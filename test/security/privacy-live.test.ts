@@ -4,8 +4,15 @@ import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { ACCOUNT_ERASED_CLOSE } from '../../durable-objects/live-session.protocol';
 import { call } from '../helpers/http';
-import { connect, connectAs, liveShow, sleep } from '../helpers/live';
-import { signUp } from '../helpers/users';
+import { connect, connectAs, hold, liveShow, sleep } from '../helpers/live';
+import { stockOf } from '../helpers/orders';
+import { signUp, signUpAdmin } from '../helpers/users';
+
+/** What the product card says can be bought now, per variant. */
+async function cardStock(productId: string) {
+  const card = await call('GET', `/v1/products/${productId}`);
+  return card.json.variants.map((v: { stock: number }) => v.stock);
+}
 
 describe('erasure and live sessions', () => {
   it("closes the erased user's open sockets: what they opened signed in no longer speaks for them", async () => {
@@ -78,5 +85,35 @@ describe('erasure and live sessions', () => {
     expect((await call('POST', `/v1/live-sessions/${show.id}/end`, { token: show.host.token })).status).toBe(200);
     await env.DB.prepare("update live_sessions set status = 'live' where id = ?").bind(show.id).run();
     expect((await call('DELETE', '/v1/me', { token: show.host.token })).status).toBe(204);
+  });
+
+  it("releases the erased user's holds at once: the units are on sale again on the card, in the snapshot and to viewers", async () => {
+    const show = await liveShow({ variants: [{ price: 1000, stock: 3 }] });
+    const [variantId] = show.product.variantIds;
+    const sam = await signUp();
+    const holdId = await hold(show.id, sam.token, show.product.id, 2);
+    const watcher = await connect(show.id);
+    const { seq } = await watcher.next('snapshot');
+    expect(await cardStock(show.product.id)).toEqual([1]);
+    // The hold alone leads erasure to the session: its participation is written after it, and may be missing.
+    await env.DB.prepare('delete from live_participants where user_id = ?').bind(sam.id).run();
+
+    expect((await call('DELETE', '/v1/me', { token: sam.token })).status).toBe(204);
+
+    // The same event any release sends, next in the show's history.
+    expect(await watcher.next('stock')).toMatchObject({ seq: seq + 1, variantId, available: 3, held: 0 });
+    expect(await cardStock(show.product.id)).toEqual([3]);
+    const snapshot = await call('GET', `/v1/live-sessions/${show.id}`);
+    expect(snapshot.json.session.products[0].variants[0]).toMatchObject({ available: 3, held: 0 });
+    const row = await env.DB.prepare('select status from holds where id = ?').bind(holdId).first();
+    expect(row).toEqual({ status: 'released' });
+    const shopper = await signUp();
+    await hold(show.id, shopper.token, show.product.id, 3);
+
+    // Erasing again (a retry) releases nothing twice.
+    const admin = await signUpAdmin();
+    expect((await call('DELETE', `/v1/admin/users/${sam.id}`, { token: admin.token })).status).toBe(204);
+    expect(await stockOf(variantId)).toEqual({ onHand: 3, reserved: 3 });
+    expect(watcher.all('stock')).toHaveLength(2);
   });
 });

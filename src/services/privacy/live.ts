@@ -2,9 +2,10 @@
  * Live shopping: sessions the user hosted, their holds (D1), and what each session's Durable Object keeps
  * about them (chat messages, holds), found through `live_participants`. Erasure first ends the shows the user
  * was running or had scheduled (nobody is left to host them; a scheduled one would otherwise start by itself),
- * then asks every object the user took part in to close their open sockets, erase their chat and unlink their
- * holds, then forgets the participation. Hosted sessions and D1 holds stay as accounting records, pointing
- * at the anonymised account.
+ * then asks every object the user took part in (or holds units in) to release their active holds (the units
+ * are on sale again at once, not when the holds would have expired), close their open sockets, erase their
+ * chat and unlink their holds, then forgets the participation. Hosted sessions and D1 holds stay as
+ * accounting records, pointing at the anonymised account.
  */
 import { and, eq, ne } from 'drizzle-orm';
 import { createDb } from '../../db/client';
@@ -14,6 +15,22 @@ import type { PrivacyArea } from '../privacy';
 
 async function participations(env: Env, userId: string) {
   return createDb(env.DB).select().from(liveParticipants).where(eq(liveParticipants.userId, userId));
+}
+
+/**
+ * Sessions the object of which keeps something of the user: those they took part in, and any where D1 has a
+ * hold of theirs still active (a hold is recorded as participation after it is made, and that write may fail).
+ */
+async function sessionsToErase(env: Env, userId: string) {
+  const db = createDb(env.DB);
+  const [joined, holding] = await db.batch([
+    db.select({ id: liveParticipants.sessionId }).from(liveParticipants).where(eq(liveParticipants.userId, userId)),
+    db
+      .selectDistinct({ id: holds.sessionId })
+      .from(holds)
+      .where(and(eq(holds.userId, userId), eq(holds.status, 'active'))),
+  ]);
+  return [...new Set([...joined, ...holding].map((row) => row.id))];
 }
 
 /** Ends the user's shows that have not ended, as their host would; one already ended meanwhile is skipped. */
@@ -50,13 +67,15 @@ export const liveArea: PrivacyArea = {
   },
   async erase(env, userId) {
     const ended = await endHostedShows(env, userId);
-    const rows = await participations(env, userId);
+    const sessionIds = await sessionsToErase(env, userId);
     let messages = 0;
-    for (const p of rows) {
-      const erased = unwrap(await liveStub(env, p.sessionId).eraseUser(userId)) as { messages?: number };
-      messages += erased.messages ?? 0;
+    let released = 0;
+    for (const id of sessionIds) {
+      const erased = unwrap(await liveStub(env, id).eraseUser(userId));
+      messages += erased.messages;
+      released += erased.released;
     }
     await createDb(env.DB).delete(liveParticipants).where(eq(liveParticipants.userId, userId));
-    return { sessions: rows.length, chatMessages: messages, showsEnded: ended };
+    return { sessions: sessionIds.length, chatMessages: messages, holdsReleased: released, showsEnded: ended };
   },
 };
