@@ -57,7 +57,11 @@ export const Order = z
     liveSessionId: z.string().nullable(),
     shareCode: z.string().nullable(),
     holdId: z.string().nullable(),
-    cancelReason: z.string().nullable().openapi({ example: null }),
+    cancelReason: z.string().nullable().openapi({
+      example: null,
+      description:
+        'Why a cancelled order was: `cancelled_by_buyer`, `expired`, or `account_erased` (the buyer erased their account)',
+    }),
     expiresAt: Timestamp.nullable().openapi({ description: 'Unpaid orders are cancelled at this time' }),
     paidAt: Timestamp.nullable(),
     createdAt: Timestamp,

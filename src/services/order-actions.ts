@@ -51,9 +51,17 @@ function illegal(order: OrderRow, action: string): ApiError {
   });
 }
 
-/** Buyer (or admin) cancels an unpaid order; its units go back on sale. */
-export async function cancelOrder(db: Db, order: OrderRow, ctx: EventContext): Promise<OrderRow> {
-  const done = await apply(db, order.id, transitions.cancel, ctx, { set: { cancelReason: 'cancelled_by_buyer' } });
+/**
+ * Buyer (or admin) cancels an unpaid order; its units go back on sale. `reason` is `account_erased` when the
+ * buyer's account is being erased (src/services/privacy/orders.ts): nobody is left to pay for it.
+ */
+export async function cancelOrder(
+  db: Db,
+  order: OrderRow,
+  ctx: EventContext,
+  reason: 'cancelled_by_buyer' | 'account_erased' = 'cancelled_by_buyer',
+): Promise<OrderRow> {
+  const done = await apply(db, order.id, transitions.cancel, ctx, { set: { cancelReason: reason } });
   if (done) {
     await cancelIntentsAfter(db, done, 'requested_by_customer', ctx);
     return done;

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ACCOUNT_ERASED_CLOSE } from '../../durable-objects/live-session.protocol';
 import { call } from '../helpers/http';
 import { connect, connectAs, hold, liveShow, sleep } from '../helpers/live';
-import { stockOf } from '../helpers/orders';
+import { order, pay, stockOf } from '../helpers/orders';
 import { signUp, signUpAdmin } from '../helpers/users';
 
 /** What the product card says can be bought now, per variant. */
@@ -115,5 +115,39 @@ describe('erasure and live sessions', () => {
     expect((await call('DELETE', `/v1/admin/users/${sam.id}`, { token: admin.token })).status).toBe(204);
     expect(await stockOf(variantId)).toEqual({ onHand: 3, reserved: 3 });
     expect(watcher.all('stock')).toHaveLength(2);
+  });
+
+  it("cancels the erased user's unpaid orders: their units are on sale again at once, and the show unsells them", async () => {
+    const show = await liveShow({ variants: [{ price: 1000, stock: 5 }] });
+    const [variantId] = show.product.variantIds;
+    const sam = await signUp();
+    const fromHold = await order(sam.token, { holdId: await hold(show.id, sam.token, show.product.id, 2) });
+    const named = await order(sam.token, {
+      items: [{ productId: show.product.id, quantity: 1 }],
+      liveSessionId: show.id,
+    });
+    expect([fromHold.status, named.status]).toEqual([201, 201]);
+    // The app had started paying for one: that payment can no longer be completed.
+    expect((await pay(sam.token, named.json.id)).status).toBe(201);
+    const watcher = await connect(show.id);
+    expect((await watcher.next('snapshot')).session.products[0].variants[0]).toMatchObject({ available: 2, sold: 3 });
+    expect(await cardStock(show.product.id)).toEqual([2]);
+
+    expect((await call('DELETE', '/v1/me', { token: sam.token })).status).toBe(204);
+
+    // Kept for accounting, cancelled as a buyer's cancel is (never deleted).
+    for (const placed of [fromHold, named]) {
+      const row = await env.DB.prepare('select status, cancel_reason, user_id from orders where id = ?')
+        .bind(placed.json.id)
+        .first();
+      expect(row).toEqual({ status: 'cancelled', cancel_reason: 'account_erased', user_id: null });
+    }
+    const payment = await env.DB.prepare('select status from payments where order_id = ?').bind(named.json.id).first();
+    expect(payment).toEqual({ status: 'canceled' });
+    expect(await stockOf(variantId)).toEqual({ onHand: 5, reserved: 0 });
+    expect(await cardStock(show.product.id)).toEqual([5]);
+    await expect.poll(() => watcher.all('stock').at(-1)).toMatchObject({ available: 5, held: 0, sold: 0 });
+    const snapshot = await call('GET', `/v1/live-sessions/${show.id}`);
+    expect(snapshot.json.session.products[0].variants[0]).toMatchObject({ available: 5, held: 0, sold: 0 });
   });
 });
