@@ -9,16 +9,7 @@ import type { BatchItem } from 'drizzle-orm/batch';
 import { inList, insertRows } from '../db/bounded';
 import type { Db } from '../db/client';
 import { d1ErrorMatches } from '../db/errors';
-import {
-  carts,
-  liveSessions,
-  type OrderItemRow,
-  type OrderRow,
-  orderItems,
-  orders,
-  shares,
-  variants,
-} from '../db/schema';
+import { carts, liveSessions, type OrderItemRow, type OrderRow, orderItems, orders, variants } from '../db/schema';
 import type { IdempotencyClaim } from '../lib/context';
 import { ApiError } from '../lib/errors';
 import { newId } from '../lib/ids';
@@ -29,6 +20,7 @@ import { type EventContext, emitDomainEvent } from './domain-events';
 import { isStockShortage, refreshProductStatement, reserveStatements } from './inventory';
 import type { PricedLine } from './order-lines';
 import { orderPlacedWith, type PlacedOrder } from './order-recovery';
+import { creditableShare } from './share-attribution';
 
 export interface NewOrder {
   userId: string;
@@ -56,7 +48,7 @@ export function paymentWindowMs(env: Env): number {
 /**
  * The attribution an order keeps: a live session id or share code that names nothing is dropped (the order
  * answers null), neither stored nor a reason to refuse the purchase (a share may be gone since the buyer
- * followed it).
+ * followed it); so is the code of a sharer whose account was erased.
  */
 async function knownAttribution(db: Db, input: Pick<NewOrder, 'liveSessionId' | 'shareCode'>) {
   if (!input.liveSessionId && !input.shareCode) return { liveSessionId: null, shareCode: null };
@@ -65,10 +57,7 @@ async function knownAttribution(db: Db, input: Pick<NewOrder, 'liveSessionId' | 
       .select({ id: liveSessions.id })
       .from(liveSessions)
       .where(eq(liveSessions.id, input.liveSessionId ?? '')),
-    db
-      .select({ code: shares.code })
-      .from(shares)
-      .where(eq(shares.code, input.shareCode ?? '')),
+    creditableShare(db, input.shareCode ?? ''),
   ]);
   return { liveSessionId: session[0]?.id ?? null, shareCode: share[0]?.code ?? null };
 }

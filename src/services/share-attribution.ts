@@ -7,9 +7,10 @@
  * - `post` / `video`: lines of the products tagged in it (whoever sells them: the author chose to show them);
  * - `live`: lines of the products the session shows.
  *
- * An order with none of those lines, or paid by the sharer themselves, is not attributed at all.
+ * An order with none of those lines, or paid by the sharer themselves, is not attributed at all; nor is one
+ * carrying the code of a sharer whose account was erased (the share stays, crediting nobody).
  */
-import { eq } from 'drizzle-orm';
+import { and, eq, getTableColumns } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import {
   liveSessionProducts,
@@ -17,8 +18,22 @@ import {
   type ShareTarget,
   type shareAttributions,
   shares,
+  users,
   videoProductTags,
 } from '../db/schema';
+import { notErased } from './privacy/account';
+
+/**
+ * The share behind `code` if it can still earn its sharer anything: an erased account is credited with
+ * nothing. A query builder, so an order can read it in its batch.
+ */
+export function creditableShare(db: Db, code: string) {
+  return db
+    .select(getTableColumns(shares))
+    .from(shares)
+    .innerJoin(users, eq(users.id, shares.sharerId))
+    .where(and(eq(shares.code, code), notErased()));
+}
 
 type ProductIds = Promise<{ productId: string }[]>;
 
@@ -55,7 +70,7 @@ export async function attributionOf(
   order: AttributableOrder,
 ): Promise<typeof shareAttributions.$inferInsert | undefined> {
   if (!order.shareCode) return undefined;
-  const share = await db.query.shares.findFirst({ where: eq(shares.code, order.shareCode) });
+  const [share] = await creditableShare(db, order.shareCode);
   // Buying through your own share link is not a referral.
   if (!share || share.sharerId === order.userId) return undefined;
   const shown = new Set((await shownBy[share.targetType](db, share.targetId)).map((r) => r.productId));

@@ -5,9 +5,18 @@
  * and of the creator.
  */
 import type { z } from '@hono/zod-openapi';
-import { and, desc, eq, isNull, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, exists, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { posts, products, type ShareRow, type ShareTarget, shareAttributions, shares, videos } from '../db/schema';
+import {
+  posts,
+  products,
+  type ShareRow,
+  type ShareTarget,
+  shareAttributions,
+  shares,
+  users,
+  videos,
+} from '../db/schema';
 import type { AuthContext } from '../lib/context';
 import { ApiError } from '../lib/errors';
 import { newId } from '../lib/ids';
@@ -15,6 +24,7 @@ import { decodeCursor, paginate } from '../lib/pagination';
 import { toIso } from '../schemas/common';
 import type { Share, ShareStats } from '../schemas/discovery';
 import { liveSessionHost } from './live-now';
+import { notErased } from './privacy/account';
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
@@ -82,25 +92,42 @@ export async function createShare(
 
 /**
  * The share behind a link (unknown codes are a 404), counting the open as a click unless `count` is false (a
- * HEAD opens nothing).
+ * HEAD opens nothing). `credited` is false when the sharer's account was erased: the link still leads to what
+ * was shared, but the open is not counted and nothing is credited to anyone (share-attribution.ts).
  */
-export async function clickShare(db: Db, code: string, count = true) {
-  const [row] = count
-    ? await db
-        .update(shares)
-        .set({ clicks: sql`${shares.clicks} + 1` })
-        .where(eq(shares.code, code))
-        .returning()
-    : await db.select().from(shares).where(eq(shares.code, code));
+export async function clickShare(db: Db, code: string, count = true): Promise<{ share: ShareRow; credited: boolean }> {
+  if (count) {
+    const sharerStands = exists(
+      db
+        .select({ id: users.id })
+        .from(users)
+        .where(and(eq(users.id, shares.sharerId), notErased())),
+    );
+    const [counted] = await db
+      .update(shares)
+      .set({ clicks: sql`${shares.clicks} + 1` })
+      .where(and(eq(shares.code, code), sharerStands))
+      .returning();
+    if (counted) return { share: counted, credited: true };
+  }
+  // Not counted: a HEAD, an unknown code, or an erased sharer's.
+  const [row] = await db
+    .select({ share: shares, credited: sql<number>`${notErased()}`.mapWith(Boolean) })
+    .from(shares)
+    .innerJoin(users, eq(users.id, shares.sharerId))
+    .where(eq(shares.code, code));
   if (!row) throw new ApiError('not_found', 'This share link does not exist');
   return row;
 }
 
 const targetPaths: Record<ShareTarget, string> = { product: 'products', post: 'posts', video: 'videos', live: 'live' };
 
-/** Deep link and web fallback for a share; both carry the code so the app can send it with the order. */
-export function shareDestinations(env: Env, row: ShareRow) {
-  const path = `${targetPaths[row.targetType]}/${row.targetId}?shareCode=${row.code}`;
+/**
+ * Deep link and web fallback for a share; both carry the code so the app can send it with the order, unless
+ * the share credits nobody (its sharer's account was erased).
+ */
+export function shareDestinations(env: Env, row: ShareRow, credited = true) {
+  const path = `${targetPaths[row.targetType]}/${row.targetId}${credited ? `?shareCode=${row.code}` : ''}`;
   const app = env.SHARE_APP_LINK_BASE || 'showroom://';
   const web = (env.SHARE_WEB_BASE || 'http://localhost:3000').replace(/\/$/, '');
   return { app: `${app}${path}`, web: `${web}/${path}` };

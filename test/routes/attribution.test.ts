@@ -1,4 +1,4 @@
-import { SELF } from 'cloudflare:test';
+import { env, SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { insertProduct } from '../helpers/catalog';
 import { call } from '../helpers/http';
@@ -129,5 +129,35 @@ describe('share attribution end to end (real orders and payments)', () => {
     );
     const stats = await call('GET', `/v1/shares/${code}/stats`, { token: show.host.token });
     expect(stats.json).toMatchObject({ orders: 1, revenue: [{ amount: 2000, currency: 'USD' }] });
+  });
+
+  it("credits nobody through an erased sharer's link, which still leads to what was shared", async () => {
+    const creator = await signUp('creator');
+    const [sharer, buyer] = await Promise.all([signUp(), signUp()]);
+    const product = await insertProduct({ creatorId: creator.id, variants: [{ price: 1500, stock: 10 }] });
+    const code = await shareOf(sharer.token, 'product', product.id);
+    // Placed with the code before the erasure, paid after it.
+    const early = await order(buyer.token, { items: [{ productId: product.id, quantity: 1 }], shareCode: code });
+    expect(early.json.shareCode).toBe(code);
+
+    expect((await call('DELETE', '/v1/me', { token: sharer.token })).status).toBe(204);
+
+    const opened = await SELF.fetch(`http://showroom.test/s/${code}`, { redirect: 'manual' });
+    await opened.arrayBuffer();
+    expect(opened.status).toBe(302);
+    // To what was shared, without a code that would credit nobody.
+    expect(opened.headers.get('location')).toBe(`http://localhost:3000/products/${product.id}`);
+    const late = await order(buyer.token, { items: [{ productId: product.id, quantity: 2 }], shareCode: code });
+    expect(late.json.shareCode).toBeNull();
+    for (const placed of [early, late]) {
+      expect((await pay(buyer.token, placed.json.id, { testOutcome: 'succeeded' })).status).toBe(201);
+    }
+    const recorded = () =>
+      env.DB.prepare('select count(*) as n from purchases where order_id in (?, ?)')
+        .bind(early.json.id, late.json.id)
+        .first<{ n: number }>();
+    await eventually(recorded, (row) => row?.n === 2);
+    const stats = await call('GET', `/v1/shares/${code}/stats`, { token: creator.token });
+    expect(stats.json).toMatchObject({ clicks: 0, orders: 0, revenue: [] });
   });
 });

@@ -28,8 +28,8 @@ export const mineHandler: RouteHandler<typeof routes.mine, AppEnv> = async (c) =
 const PHONE_AGENT = /\b(iPhone|iPad|iPod|Android)\b/i;
 
 export const followHandler: RouteHandler<typeof routes.follow, AppEnv> = async (c) => {
-  const row = await clickShare(createDb(c.env.DB), c.req.valid('param').code, c.req.method !== 'HEAD');
-  const { app, web } = shareDestinations(c.env, row);
+  const { share, credited } = await clickShare(createDb(c.env.DB), c.req.valid('param').code, c.req.method !== 'HEAD');
+  const { app, web } = shareDestinations(c.env, share, credited);
   const device = c.req.header('X-Device');
   const phone = device ? device === 'ios' || device === 'android' : PHONE_AGENT.test(c.req.header('User-Agent') ?? '');
   const target = phone && c.req.valid('query').web !== '1' ? app : web;

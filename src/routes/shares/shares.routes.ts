@@ -52,7 +52,8 @@ export const follow = createRoute({
   description:
     'Phones (`X-Device: ios|android`, or an iOS/Android user agent) go to the configured app deep link ' +
     '(`SHARE_APP_LINK_BASE`); everything else, or `?web=1`, goes to the web page (`SHARE_WEB_BASE`). ' +
-    'Both carry `shareCode`, which the app sends with the order.',
+    'Both carry `shareCode`, which the app sends with the order. The link of a sharer whose account was erased ' +
+    'still redirects, without `shareCode`; the open is not counted and no order is credited to it.',
   request: {
     params: ShareCodeParams,
     query: z.object({ web: z.enum(['1']).optional().openapi({ description: 'Force the web fallback' }) }),

@@ -1,8 +1,10 @@
 /**
  * Discovery records: purchases (the read model behind social proof), shares, shoppable videos and video
  * viewing events. Erasure keeps purchases and video events for aggregate figures with the user removed
- * (`userId` null), deletes the user's videos, and keeps shares (their attributions are creators'
- * accounting) pointing at the anonymised account.
+ * (`userId` null), deletes the user's videos, and keeps shares pointing at the anonymised account: their
+ * attributions are creators' accounting (deleting a share deletes them with it) and links already sent keep
+ * leading to what was shared. From then on a share of an erased account credits nobody and counts no opens
+ * (share-attribution.ts, shares.ts), so nothing new is recorded about it.
  */
 import { and, asc, eq, gt } from 'drizzle-orm';
 import { createDb } from '../../db/client';

@@ -29,7 +29,7 @@ async function cancelUnpaid(db: Db, userId: string, events: EventContext) {
       cancelled += 1;
     } catch (error) {
       // Paid or expired meanwhile: it is no longer unpaid, and stays as it is.
-      if (!(error instanceof ApiError && error.code === 'conflict')) throw error;
+      if (!(error instanceof ApiError && error.code === 'invalid_state')) throw error;
     }
   }
   return cancelled;
