@@ -31,8 +31,11 @@ export interface NewOrder {
   holdId?: string;
   /** False when the units are already reserved (an order from a live hold). */
   reserve: boolean;
-  /** Empty the buyer's cart in the same batch (checkout from the cart). */
-  clearCart?: boolean;
+  /**
+   * Checkout from the cart: empty it in the same batch, if it is still the version read (`updatedAt`). A cart
+   * another device saved since holds lines this order does not, and stays.
+   */
+  clearCart?: { updatedAt: number | null };
   /** Statements that must commit with the order (e.g. marking a hold converted). */
   alongside?: BatchItem<'sqlite'>[];
   id?: string;
@@ -120,7 +123,10 @@ export async function placeOrder(
   const reserve = input.reserve
     ? [...reserveStatements(db, input.lines), ...productIds.map((p) => refreshProductStatement(db, p))]
     : [];
-  const clear = input.clearCart ? [db.delete(carts).where(eq(carts.userId, input.userId))] : [];
+  const clear =
+    input.clearCart?.updatedAt != null
+      ? [db.delete(carts).where(and(eq(carts.userId, input.userId), eq(carts.updatedAt, input.clearCart.updatedAt)))]
+      : [];
   try {
     await db.batch([
       db.insert(orders).values(order),

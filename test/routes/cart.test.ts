@@ -1,5 +1,9 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it, vi } from 'vitest';
+import { createDb } from '../../src/db/client';
+import { readCartLines } from '../../src/services/cart';
+import { priceLines } from '../../src/services/order-lines';
+import { placeOrder } from '../../src/services/orders';
 import { insertProduct } from '../helpers/catalog';
 import { call, expectProblem } from '../helpers/http';
 import { order, stockOf } from '../helpers/orders';
@@ -267,5 +271,38 @@ describe('ETag and If-Match on the cart (one cart, several devices)', () => {
     // One current tag in a list is enough.
     expect((await put(2, `"nonsense", ${tag}`)).status).toBe(200);
     expect(quantities(await get())).toEqual([2]);
+  });
+});
+
+describe('checking out the cart', () => {
+  it('leaves a cart another device saved after checkout read it', async () => {
+    const creator = await signUp('creator');
+    const buyer = await signUp();
+    const shirt = await insertProduct({ creatorId: creator.id, variants: [{ price: 1500, stock: 10 }] });
+    const mug = await insertProduct({ creatorId: creator.id, variants: [{ price: 800, stock: 10 }] });
+    await call('PUT', '/v1/cart', { token: buyer.token, body: { items: [{ productId: shirt.id, quantity: 1 }] } });
+    const db = createDb(env.DB);
+    // Checkout reads the cart; before its batch commits, another device saves a new one.
+    const read = await readCartLines(db, buyer.id);
+    const saved = await call('PUT', '/v1/cart', {
+      token: buyer.token,
+      body: { items: [{ productId: mug.id, quantity: 2 }] },
+    });
+    expect(saved.status).toBe(200);
+    const { lines, currency } = await priceLines(db, read.items);
+    await placeOrder(db, { userId: buyer.id, lines, currency, reserve: true, clearCart: read }, { env });
+    const after = await call('GET', '/v1/cart', { token: buyer.token });
+    expect(after.json.items.map((i: { productId: string; quantity: number }) => [i.productId, i.quantity])).toEqual([
+      [mug.id, 2],
+    ]);
+  });
+
+  it('empties the cart it checked out', async () => {
+    const creator = await signUp('creator');
+    const buyer = await signUp();
+    const shirt = await insertProduct({ creatorId: creator.id, variants: [{ price: 1500, stock: 10 }] });
+    await call('PUT', '/v1/cart', { token: buyer.token, body: { items: [{ productId: shirt.id, quantity: 1 }] } });
+    expect((await order(buyer.token, { fromCart: true })).status).toBe(201);
+    expect((await call('GET', '/v1/cart', { token: buyer.token })).json.items).toEqual([]);
   });
 });

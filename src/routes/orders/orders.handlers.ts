@@ -55,7 +55,8 @@ export const createHandler: RouteHandler<typeof create, AppEnv> = async (c) => {
     );
     return created(c, toOrder(fromHold.order, fromHold.items), fromHold.replayed);
   }
-  const requested = body.fromCart ? (await readCartLines(db, userId)).items : (body.items ?? []);
+  const cart = body.fromCart ? await readCartLines(db, userId) : undefined;
+  const requested = cart?.items ?? body.items ?? [];
   if (requested.length === 0) throw new ApiError('unprocessable', 'The cart is empty');
   const { lines, currency } = await priceLines(db, requested);
   const { order, items, replayed } = await placeOrder(
@@ -67,7 +68,7 @@ export const createHandler: RouteHandler<typeof create, AppEnv> = async (c) => {
       liveSessionId: body.liveSessionId,
       shareCode: body.shareCode,
       reserve: true,
-      clearCart: body.fromCart === true,
+      clearCart: cart,
       idempotency,
     },
     eventContext(c),
