@@ -7,7 +7,7 @@
 // Prints, per server: latency host request → each viewer's receipt, time until the first and the last
 // viewer had each update, lost and out-of-order deliveries, memory per viewer, host request time; then our
 // figures as ratios to Socket.IO's and to the bare object's.
-// Bounded: ~5–6 minutes. Env: SIZES (1000,5000), UPDATES (100), INTERVAL_MS (200), ports LIVE_PORT (8832;
+// Bounded: ~3–4 minutes. Env: SIZES (1000,5000), UPDATES (100), INTERVAL_MS (200), ports LIVE_PORT (8832;
 // +1 direct), BARE_PORT (8834; +1 direct), SIO_PORT (8836), LIVE_STATE (see below), LIVE_TRACE=1 (each
 // update's first- and last-viewer latency, in order, to find pauses).
 import { spawn } from 'node:child_process';
