@@ -43,9 +43,11 @@ export const createHandler: RouteHandler<typeof create, AppEnv> = async (c) => {
   const body = c.req.valid('json');
   const db = createDb(c.env.DB);
   const idempotency = c.get('idempotency');
-  // Asked before anything else: a retry whose key's record was lost must get its order, not a second one (nor
-  // an empty-cart 422 or a used-hold 409: the first run emptied the cart and used the hold).
-  const placed = await orderPlacedWith(db, userId, idempotency);
+  // A retry whose key's record was lost must get its order, not a second one. An order of `items` learns it
+  // from its own insert (the key is unique per buyer: placeOrder answers with the order that holds it), so it
+  // pays no extra read; a cart or hold order asks first, since its retry would otherwise stop earlier, at an
+  // empty cart (422) or a used hold (409): the first run emptied the cart and used the hold.
+  const placed = body.items ? undefined : await orderPlacedWith(db, userId, idempotency);
   if (placed) return created(c, toOrder(await expireIfDue(db, placed.order, eventContext(c)), placed.items), true);
   if (body.holdId) {
     const fromHold = await placeOrderFromHold(
