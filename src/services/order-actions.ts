@@ -45,7 +45,8 @@ async function apply(
   return order;
 }
 
-function illegal(order: OrderRow, action: string): ApiError {
+/** The 409 for a transition the order's status forbids; `orderStatus` lets an app branch without parsing text. */
+export function illegal(order: OrderRow, action: string): ApiError {
   return new ApiError('invalid_state', `An order that is ${order.status.replace('_', ' ')} cannot be ${action}`, {
     orderStatus: order.status,
   });

@@ -100,7 +100,7 @@ describe('order state machine', () => {
     // Shipped goods do not return to stock on refund.
     expect(await stockOf(variantId)).toEqual({ onHand: 3, reserved: 0 });
     const again = await call('POST', `/v1/orders/${orderId}/refund`, { token: admin.token });
-    expect(expectProblem(again, 409).code).toBe('invalid_state');
+    expect(expectProblem(again, 409)).toMatchObject({ code: 'invalid_state', orderStatus: 'refunded' });
     expectProblem(await call('POST', `/v1/orders/${orderId}/fulfill`, { token: admin.token }), 409);
   });
 

@@ -7,7 +7,7 @@ import type { AppEnv } from '../../lib/context';
 import { ApiError } from '../../lib/errors';
 import { eventContext } from '../../lib/event-context';
 import { readCartLines } from '../../services/cart';
-import { cancelOrder, expireIfDue, fulfilOrder, refundOrder } from '../../services/order-actions';
+import { cancelOrder, expireIfDue, fulfilOrder, illegal, refundOrder } from '../../services/order-actions';
 import { placeOrderFromHold } from '../../services/order-from-hold';
 import { priceLines } from '../../services/order-lines';
 import { orderPlacedWith } from '../../services/order-recovery';
@@ -140,7 +140,7 @@ export const refundHandler: RouteHandler<typeof refund, AppEnv> = async (c) => {
   const db = createDb(c.env.DB);
   const order = await visibleOrder(c, db, c.req.valid('param').id);
   if (order.status !== 'paid' && order.status !== 'fulfilled') {
-    throw new ApiError('invalid_state', `An order that is ${order.status.replace('_', ' ')} cannot be refunded`);
+    throw illegal(order, 'refunded');
   }
   const payment = await succeededPayment(db, order.id);
   if (payment) await requestProvider(c, payment.provider).refund(payment);
