@@ -2,9 +2,9 @@
  * Cursor pagination: `?limit=` (1–100, default 20) and an opaque `?cursor=` that encodes the last
  * row's sort key, so pages never skip or repeat rows while data changes.
  *
- * A filtered list passes its filters as a `scope` when it writes and when it reads a cursor: the cursor
- * carries a short hash of them, so one taken to other filters (which would page from a row that list never
- * showed) is refused like any cursor the list did not write.
+ * A list passes a `scope` when it writes and when it reads a cursor: its filters, or its name when it has
+ * none. The cursor carries a short hash of it, so one taken to other filters or to another list (which would
+ * page from a row that list never showed) is refused like any cursor the list did not write.
  */
 import { z } from '@hono/zod-openapi';
 import { ApiError } from './errors';
@@ -52,7 +52,7 @@ function scopeTag(scope: CursorScope): string {
   return (hash >>> 0).toString(36);
 }
 
-/** Lists without filters pass no scope: their cursors carry no tag and read as they always have. */
+/** Without a scope a cursor carries no tag (the feed's, whose snapshot id already names the list and viewer). */
 export function encodeCursor(key: unknown[], scope?: CursorScope): string {
   const body = scope ? [scopeTag(scope), ...key] : key;
   return btoa(JSON.stringify(body)).replaceAll('+', '-').replaceAll('/', '_').replaceAll('=', '');

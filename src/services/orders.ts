@@ -188,7 +188,7 @@ export async function itemsOf(db: Db, orderIds: string[]): Promise<Map<string, O
 }
 
 export async function listOrderRows(db: Db, userId: string, limit: number, cursor?: string) {
-  const after = decodeCursor(cursor, 2) as [number, string] | undefined;
+  const after = decodeCursor(cursor, 2, ['orders', userId]) as [number, string] | undefined;
   const rows = await db
     .select()
     .from(orders)
@@ -202,7 +202,7 @@ export async function listOrderRows(db: Db, userId: string, limit: number, curso
     )
     .orderBy(desc(orders.createdAt), desc(orders.id))
     .limit(limit + 1);
-  return paginate(rows, limit, (r) => [r.createdAt, r.id]);
+  return paginate(rows, limit, (r) => [r.createdAt, r.id], ['orders', userId]);
 }
 
 /** The public shape of an order. */

@@ -46,15 +46,18 @@ export async function createSegment(db: Db, adminId: string, input: z.infer<type
   return toSegment(row, null);
 }
 
+/** The segments list's cursor scope: the list's name, as it has no filters (pagination.ts). */
+const SEGMENTS_LIST = ['segments'] as const;
+
 export async function listSegments(db: Db, query: { limit: number; cursor?: string }) {
-  const after = decodeCursor(query.cursor, 1) as [string] | undefined;
+  const after = decodeCursor(query.cursor, 1, SEGMENTS_LIST) as [string] | undefined;
   const rows = await db
     .select()
     .from(segments)
     .where(after ? gt(segments.id, after[0]) : undefined)
     .orderBy(asc(segments.id))
     .limit(query.limit + 1);
-  const page = paginate(rows, query.limit, (row) => [row.id]);
+  const page = paginate(rows, query.limit, (row) => [row.id], SEGMENTS_LIST);
   return { data: page.data.map((row) => toSegment(row, null)), nextCursor: page.nextCursor };
 }
 

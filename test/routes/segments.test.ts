@@ -80,6 +80,18 @@ describe('/v1/admin/segments', () => {
     expect(same.json.data[0].id).not.toBe(first.json.data[0].id);
   });
 
+  it("refuses the segments list's cursor on another list without filters (reports, my orders)", async () => {
+    const admin = await signUpAdmin();
+    const rules = [{ kind: 'new', withinDays: 7 }];
+    await define(admin.token, rules);
+    await define(admin.token, rules);
+    const first = await call('GET', '/v1/admin/segments?limit=1', { token: admin.token });
+    expect(first.json.nextCursor).toBeTypeOf('string');
+    const cursor = first.json.nextCursor;
+    expectInvalidCursor(await call('GET', `/v1/admin/reports?cursor=${cursor}`, { token: admin.token }));
+    expect((await call('GET', `/v1/admin/segments?limit=1&cursor=${cursor}`, { token: admin.token })).status).toBe(200);
+  });
+
   it('is admin-only, rejects bad rules and duplicate keys', async () => {
     const admin = await signUpAdmin();
     const shopper = await signUp();

@@ -17,16 +17,19 @@ export const reportHandler: RouteHandler<typeof routes.report, AppEnv> = async (
   return c.json(await createReport(createDb(c.env.DB), userId, c.req.valid('json')), 201);
 };
 
+/** The reports list's cursor scope: the list's name, as it has no filters (pagination.ts). */
+const REPORTS_LIST = ['reports'] as const;
+
 export const listReportsHandler: RouteHandler<typeof routes.listReports, AppEnv> = async (c) => {
   const { limit, cursor } = c.req.valid('query');
-  const before = decodeCursor(cursor, 1) as [string] | undefined;
+  const before = decodeCursor(cursor, 1, REPORTS_LIST) as [string] | undefined;
   const rows = await createDb(c.env.DB)
     .select()
     .from(reports)
     .where(before ? lt(reports.id, before[0]) : undefined)
     .orderBy(desc(reports.id))
     .limit(limit + 1);
-  const page = paginate(rows, limit, (row) => [row.id]);
+  const page = paginate(rows, limit, (row) => [row.id], REPORTS_LIST);
   c.header('Cache-Control', 'private, no-store');
   return c.json(
     { data: page.data.map((r) => ({ ...r, createdAt: toIso(r.createdAt) })), nextCursor: page.nextCursor },
