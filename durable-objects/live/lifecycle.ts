@@ -36,13 +36,15 @@ export function computeSummary(core: SessionCore): LiveSummaryWire {
 
 /**
  * A sale of the show was made or reversed: once the show has ended, its stored summary (here and in D1) is
- * rewritten to match. Before the end there is no summary yet; `endSession` writes the first.
+ * rewritten to match. Before the end there is no summary yet; `endSession` writes the first. The end goes to
+ * D1 again with it: `endSession`'s own write to D1 may have failed after the object had ended the show.
  */
 export async function updateStoredSummary(core: SessionCore) {
-  if (core.current().status !== 'ended') return;
+  const { id, status, ended_at: endedAt } = core.current();
+  if (status !== 'ended') return;
   const summary = computeSummary(core);
   core.store.run('update session set summary = ?', JSON.stringify(summary));
-  await core.db.update(liveSessions).set({ summary }).where(eq(liveSessions.id, core.current().id));
+  await core.db.update(liveSessions).set({ status, endedAt, summary }).where(eq(liveSessions.id, id));
 }
 
 /**
