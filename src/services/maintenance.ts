@@ -6,6 +6,8 @@
  * - paid orders the purchase read model missed are recorded (social-subscriber.ts);
  * - live sessions whose object missed news of a change, or left a hold active past its time, catch up with
  *   D1 (live-resync.ts);
+ * - erasures whose live part could not finish (a session's object failing) are finished
+ *   (privacy/live-resume.ts);
  * - idempotency keys past their retention are deleted.
  * All are safe to run by hand or twice.
  */
@@ -16,6 +18,7 @@ import { resyncLiveSessions } from './live-resync';
 import { expireDueOrders } from './order-actions';
 import { completeStrandedConversions } from './order-from-hold';
 import { sweepUnneededPayments } from './payments/unneeded';
+import { finishLiveErasures } from './privacy/live-resume';
 import { recordMissedPurchases } from './social-subscriber';
 
 export async function runScheduledMaintenance(env: Env, now = Date.now()) {
@@ -26,6 +29,7 @@ export async function runScheduledMaintenance(env: Env, now = Date.now()) {
   const refundedPayments = await sweepUnneededPayments(db, env, { env, requestId }, now);
   const recordedPurchases = await recordMissedPurchases({ env, requestId }, now);
   const resyncedSessions = await resyncLiveSessions({ env, requestId }, now);
+  const finishedErasures = await finishLiveErasures({ env, requestId });
   const purgedKeys = await purgeExpiredIdempotencyKeys(env, now);
   const done = {
     completedConversions,
@@ -33,6 +37,7 @@ export async function runScheduledMaintenance(env: Env, now = Date.now()) {
     refundedPayments,
     recordedPurchases,
     resyncedSessions,
+    finishedErasures,
     purgedKeys,
   };
   log('info', 'maintenance', { requestId, ...done });

@@ -26,7 +26,9 @@ export const eraseMe = createRoute({
   summary: 'Erase my account and personal data everywhere; every token stops working at once',
   description:
     'Needs a session that signed in (password or passkey) within the last 10 minutes; otherwise 403 asks ' +
-    'the app to sign in again. Orders and aggregate figures are kept without personal data.',
+    'the app to sign in again. Orders and aggregate figures are kept without personal data. A live session ' +
+    'that cannot be reached at the moment does not hold the erasure up: what it keeps about the user is erased ' +
+    'by the maintenance job within minutes of it answering again.',
   security: bearerSecurity,
   middleware: [requireRole()] as const,
   responses: { 204: { description: 'Erased' }, ...problems(401, 403, 429) },

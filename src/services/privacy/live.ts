@@ -6,11 +6,17 @@
  * are on sale again at once, not when the holds would have expired), close their open sockets, erase their
  * chat and unlink their holds, then forgets the participation. Hosted sessions and D1 holds stay as
  * accounting records, pointing at the anonymised account.
+ *
+ * An object that cannot do its part (unreachable, overloaded, its storage failing) does not stop the erasure:
+ * the user's tokens are already revoked, so a failed erasure could only be retried by an admin. The session is
+ * skipped and its participation row kept (written if only a hold led here); the maintenance cron finishes
+ * both that and a show left running (live-resume.ts).
  */
 import { and, eq, ne } from 'drizzle-orm';
 import { createDb } from '../../db/client';
 import { holds, liveParticipants, liveSessions } from '../../db/schema';
-import { liveStub, unwrap } from '../live-sessions';
+import { log } from '../../lib/logger';
+import { liveStub, recordParticipant, unwrap } from '../live-sessions';
 import type { PrivacyArea } from '../privacy';
 
 async function participations(env: Env, userId: string) {
@@ -33,19 +39,48 @@ async function sessionsToErase(env: Env, userId: string) {
   return [...new Set([...joined, ...holding].map((row) => row.id))];
 }
 
-/** Ends the user's shows that have not ended, as their host would; one already ended meanwhile is skipped. */
-async function endHostedShows(env: Env, userId: string) {
+/**
+ * Ends one of the user's shows as its host would: 'ended', 'already' (its object has it ended, D1 may not yet),
+ * or 'failed' (logged; the cron tries again).
+ */
+export async function endHostedShow(env: Env, userId: string, sessionId: string, requestId?: string) {
+  try {
+    const result = await liveStub(env, sessionId).end({ userId, role: 'creator' });
+    if (result.ok) return 'ended';
+    if (result.error.code === 'invalid_state') return 'already';
+    unwrap(result);
+  } catch (error) {
+    log('error', 'privacy_live_end_failed', { requestId, userId, sessionId, error: String(error) });
+  }
+  return 'failed';
+}
+
+/** What the session's object erased about the user; undefined (logged) when it could not. */
+export async function eraseInSession(env: Env, userId: string, sessionId: string, requestId?: string) {
+  try {
+    const result = await liveStub(env, sessionId).eraseUser(userId);
+    if (result.ok) return result.value;
+    // An answer would be the same next time (the object knows no such session, so keeps nothing of the user).
+    log('warn', 'privacy_live_erase_refused', { requestId, userId, sessionId, ...result.error });
+    return { messages: 0, holds: 0, released: 0, sockets: 0 };
+  } catch (error) {
+    log('error', 'privacy_live_erase_failed', { requestId, userId, sessionId, error: String(error) });
+    return undefined;
+  }
+}
+
+/** Ends the user's shows that have not ended; one already ended meanwhile is skipped. */
+async function endHostedShows(env: Env, userId: string, requestId?: string) {
   const open = await createDb(env.DB)
     .select({ id: liveSessions.id })
     .from(liveSessions)
     .where(and(eq(liveSessions.creatorId, userId), ne(liveSessions.status, 'ended')));
-  let ended = 0;
-  for (const { id } of open) {
-    const result = await liveStub(env, id).end({ userId, role: 'creator' });
-    if (result.ok) ended += 1;
-    else if (result.error.code !== 'invalid_state') unwrap(result);
-  }
-  return ended;
+  const outcomes = [];
+  for (const { id } of open) outcomes.push(await endHostedShow(env, userId, id, requestId));
+  return {
+    showsEnded: outcomes.filter((o) => o === 'ended').length,
+    showsLeft: outcomes.filter((o) => o === 'failed').length,
+  };
 }
 
 export const liveArea: PrivacyArea = {
@@ -65,17 +100,30 @@ export const liveArea: PrivacyArea = {
     );
     return { hostedSessions: hosted, holds: myHolds, participation: sessions };
   },
-  async erase(env, userId) {
-    const ended = await endHostedShows(env, userId);
+  async erase(env, userId, { requestId }) {
+    const shows = await endHostedShows(env, userId, requestId);
     const sessionIds = await sessionsToErase(env, userId);
     let messages = 0;
     let released = 0;
+    const left: string[] = [];
     for (const id of sessionIds) {
-      const erased = unwrap(await liveStub(env, id).eraseUser(userId));
-      messages += erased.messages;
-      released += erased.released;
+      const erased = await eraseInSession(env, userId, id, requestId);
+      if (!erased) left.push(id);
+      messages += erased?.messages ?? 0;
+      released += erased?.released ?? 0;
     }
-    await createDb(env.DB).delete(liveParticipants).where(eq(liveParticipants.userId, userId));
-    return { sessions: sessionIds.length, chatMessages: messages, holdsReleased: released, showsEnded: ended };
+    // Sessions left for later keep a row (one batch, so never none): it is how the cron finds them.
+    const db = createDb(env.DB);
+    await db.batch([
+      db.delete(liveParticipants).where(eq(liveParticipants.userId, userId)),
+      ...left.map((id) => recordParticipant(db, id, userId)),
+    ]);
+    return {
+      sessions: sessionIds.length,
+      sessionsLeft: left.length,
+      chatMessages: messages,
+      holdsReleased: released,
+      ...shows,
+    };
   },
 };

@@ -1,0 +1,104 @@
+// Erasure when a live session's object cannot do its part: the erasure completes anyway, remembers the
+// session, and the maintenance cron finishes the object's part once it can (privacy/live-resume.ts).
+import { env, runInDurableObject } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { liveStub, unwrap } from '../../src/services/live-sessions';
+import { runScheduledMaintenance } from '../../src/services/maintenance';
+import { call } from '../helpers/http';
+import { connectAs, hold, liveShow } from '../helpers/live';
+import { signUp } from '../helpers/users';
+
+/** Makes one object's own SQLite fail for real (the table is away) until `restore`. */
+const breakTable = (sessionId: string, table: string) =>
+  runInDurableObject(liveStub(env, sessionId), (_, state) =>
+    state.storage.sql.exec(`alter table ${table} rename to ${table}_away`),
+  );
+const restoreTable = (sessionId: string, table: string) =>
+  runInDurableObject(liveStub(env, sessionId), (_, state) =>
+    state.storage.sql.exec(`alter table ${table}_away rename to ${table}`),
+  );
+
+/** What the session's object still keeps about the user. */
+const storedAbout = async (sessionId: string, userId: string) => {
+  const { chat, holds } = unwrap(await liveStub(env, sessionId).exportUser(userId));
+  return { chat: chat.length, holds: holds.length };
+};
+
+const participation = async (userId: string) =>
+  (
+    await env.DB.prepare('select session_id as id from live_participants where user_id = ? order by session_id')
+      .bind(userId)
+      .all<{ id: string }>()
+  ).results.map((row) => row.id);
+
+const sessionStatus = async (sessionId: string) =>
+  (await env.DB.prepare('select status from live_sessions where id = ?').bind(sessionId).first())?.status;
+
+const auditCounts = async (userId: string) => {
+  const row = await env.DB.prepare("select details from audit_events where user_id = ? and type = 'account.erased'")
+    .bind(userId)
+    .first<{ details: string }>();
+  return row && JSON.parse(row.details).counts;
+};
+
+describe('erasure with a session object that fails', () => {
+  it('completes without it, keeps its participation, and the cron erases the user from it later', async () => {
+    const reachable = await liveShow();
+    const broken = await liveShow();
+    const sam = await signUp();
+    const viewer = await connectAs(reachable.id, sam.token);
+    viewer.send({ type: 'chat', text: 'hello from sam' });
+    await viewer.next('chat');
+    await hold(broken.id, sam.token, broken.product.id, 1);
+    // The hold alone leads erasure to the broken session; the row that remembers it must be written.
+    await env.DB.prepare('delete from live_participants where user_id = ? and session_id = ?')
+      .bind(sam.id, broken.id)
+      .run();
+    await breakTable(broken.id, 'chat_posts');
+
+    expect((await call('DELETE', '/v1/me', { token: sam.token })).status).toBe(204);
+
+    const account = await env.DB.prepare('select display_name, password_hash from users where id = ?')
+      .bind(sam.id)
+      .first();
+    expect(account).toEqual({ display_name: 'Deleted user', password_hash: '!erased' });
+    expect(await storedAbout(reachable.id, sam.id)).toEqual({ chat: 0, holds: 0 });
+    expect(await storedAbout(broken.id, sam.id)).toMatchObject({ holds: 1 });
+    expect(await participation(sam.id)).toEqual([broken.id]);
+    expect((await auditCounts(sam.id)).live).toMatchObject({ sessions: 2, sessionsLeft: 1 });
+
+    // Still failing: the cron leaves the row for the next run.
+    await runScheduledMaintenance(env);
+    expect(await participation(sam.id)).toEqual([broken.id]);
+
+    await restoreTable(broken.id, 'chat_posts');
+    expect((await runScheduledMaintenance(env)).finishedErasures).toMatchObject({ sessions: 1 });
+    expect(await participation(sam.id)).toEqual([]);
+    expect(await storedAbout(broken.id, sam.id)).toEqual({ chat: 0, holds: 0 });
+  });
+
+  it('completes when a hosted show cannot be ended; the cron ends it later', async () => {
+    const show = await liveShow();
+    // Its first step fails: the object does not end the show either.
+    await breakTable(show.id, 'flash_sales');
+
+    expect((await call('DELETE', '/v1/me', { token: show.host.token })).status).toBe(204);
+    expect(await sessionStatus(show.id)).toBe('live');
+    expect((await auditCounts(show.host.id)).live).toMatchObject({ showsEnded: 0, showsLeft: 1 });
+
+    await restoreTable(show.id, 'flash_sales');
+    expect((await runScheduledMaintenance(env)).finishedErasures).toMatchObject({ shows: 1 });
+    expect(await sessionStatus(show.id)).toBe('ended');
+  });
+
+  it('brings D1 up to date for a hosted show its object ended but D1 still has as live', async () => {
+    const show = await liveShow();
+    expect((await call('POST', `/v1/live-sessions/${show.id}/end`, { token: show.host.token })).status).toBe(200);
+    await env.DB.prepare("update live_sessions set status = 'live', ended_at = null where id = ?").bind(show.id).run();
+    expect((await call('DELETE', '/v1/me', { token: show.host.token })).status).toBe(204);
+
+    await runScheduledMaintenance(env);
+    const row = await env.DB.prepare('select status, ended_at from live_sessions where id = ?').bind(show.id).first();
+    expect(row).toEqual({ status: 'ended', ended_at: expect.any(Number) });
+  });
+});
