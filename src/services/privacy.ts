@@ -8,7 +8,8 @@
  * from a module imported by `src/services/privacy/index.ts`. `export` returns plain JSON; `erase` removes or
  * anonymises, must be idempotent (an erasure that failed half-way is retried) and returns counts for the
  * audit trail. The account itself (profile, sessions, passkeys) is erased last by `eraseUser`, after every
- * area succeeded, so a failed erasure can be retried by the same user.
+ * area succeeded, so a failed erasure can be retried by the same user (signing in again: their sessions were
+ * revoked first) or by an admin.
  */
 import type { Db } from '../db/client';
 import { log } from '../lib/logger';

@@ -8,7 +8,8 @@
  * accounting records, pointing at the anonymised account.
  *
  * An object that cannot do its part (unreachable, overloaded, its storage failing) does not stop the erasure:
- * the user's tokens are already revoked, so a failed erasure could only be retried by an admin. The session is
+ * a failed one waits for the user to sign in again and retry (their tokens are already revoked), and one
+ * broken object would fail every retry. The session is
  * skipped and its participation row kept (written if only a hold led here); the maintenance cron finishes
  * both that and a show left running (live-resume.ts).
  */
