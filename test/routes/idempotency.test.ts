@@ -423,6 +423,33 @@ describe('an order outlives a lost Idempotency-Key record', () => {
     expect(await stockOf(product.variantIds[0])).toEqual({ onHand: 10, reserved: 1 });
   });
 
+  it('an order of items retried after the record was lost gets its order though the product gained a variant', async () => {
+    // The request named no variant (the product had one); the creator adds a second before the retry arrives.
+    const creator = await signUp('creator');
+    const buyer = await signUp();
+    const product = await insertProduct({ creatorId: creator.id, variants: [{ price: 700, stock: 10 }] });
+    const body = { items: [{ productId: product.id, quantity: 1 }] };
+    const key = crypto.randomUUID();
+    const first = await order(buyer.token, body, key);
+    expect(first.status).toBe(201);
+    await dropClaim(buyer.id, key);
+    const added = await call('PATCH', `/v1/products/${product.id}`, {
+      token: creator.token,
+      body: {
+        variants: [
+          { id: product.variantIds[0] },
+          { options: { size: 'L' }, price: { amount: 900, currency: 'USD' }, stock: 5 },
+        ],
+      },
+    });
+    expect(added.status).toBe(200);
+    const retry = await order(buyer.token, body, key);
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(retry.json.id).toBe(first.json.id);
+    expect(await stockOf(product.variantIds[0])).toEqual({ onHand: 10, reserved: 1 });
+  });
+
   it('a checkout from the cart retried after the record was lost gets its order, not an empty-cart 422', async () => {
     const { buyer, product } = await setup();
     await call('PUT', '/v1/cart', { token: buyer.token, body: { items: [{ productId: product.id, quantity: 2 }] } });

@@ -60,7 +60,17 @@ export const createHandler: RouteHandler<typeof create, AppEnv> = async (c) => {
   const cart = body.fromCart ? await readCartLines(db, userId) : undefined;
   const requested = cart?.items ?? body.items ?? [];
   if (requested.length === 0) throw new ApiError('unprocessable', 'The cart is empty');
-  const { lines, currency } = await priceLines(db, requested);
+  let priced: Awaited<ReturnType<typeof priceLines>>;
+  try {
+    priced = await priceLines(db, requested);
+  } catch (error) {
+    // The catalog may have changed since the first run (a variant added makes the line ambiguous): a retry of
+    // an order of `items` must still get the order it placed, not a 422 kept as its key's answer.
+    const earlier = body.items ? await orderPlacedWith(db, userId, idempotency) : undefined;
+    if (!earlier) throw error;
+    return created(c, toOrder(await expireIfDue(db, earlier.order, eventContext(c)), earlier.items), true);
+  }
+  const { lines, currency } = priced;
   const { order, items, replayed } = await placeOrder(
     db,
     {
