@@ -359,6 +359,22 @@ describe('an order outlives a lost Idempotency-Key record', () => {
   const dropClaim = (scope: string, key: string) =>
     env.DB.prepare('delete from idempotency_keys where scope = ? and key = ?').bind(scope, key).run();
 
+  it('a retry after its payment window answers with the order as it is now: expired, its units back', async () => {
+    const { buyer, product, body } = await setup();
+    const key = crypto.randomUUID();
+    const first = await order(buyer.token, body, key);
+    expect(first.json.status).toBe('pending_payment');
+    await dropClaim(buyer.id, key);
+    await env.DB.prepare('update orders set expires_at = ? where id = ?')
+      .bind(Date.now() - 1000, first.json.id)
+      .run();
+    const retry = await order(buyer.token, body, key);
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(retry.json).toMatchObject({ id: first.json.id, status: 'cancelled' });
+    expect(await stockOf(product.variantIds[0])).toEqual({ onHand: 10, reserved: 0 });
+  });
+
   it('a retry that takes over a stale claim left by a dead isolate gets the same order, reserved once', async () => {
     const { buyer, product, body } = await setup();
     const key = crypto.randomUUID();

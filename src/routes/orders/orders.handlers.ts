@@ -10,7 +10,7 @@ import { readCartLines } from '../../services/cart';
 import { cancelOrder, expireIfDue, fulfilOrder, illegal, refundOrder } from '../../services/order-actions';
 import { placeOrderFromHold } from '../../services/order-from-hold';
 import { priceLines } from '../../services/order-lines';
-import { orderPlacedWith } from '../../services/order-recovery';
+import { orderPlacedWith, type PlacedOrder } from '../../services/order-recovery';
 import { findOrder, itemsOf, listOrderRows, placeOrder, toOrder } from '../../services/orders';
 import {
   ensurePayment,
@@ -48,14 +48,15 @@ export const createHandler: RouteHandler<typeof create, AppEnv> = async (c) => {
   // pays no extra read; a cart or hold order asks first, since its retry would otherwise stop earlier, at an
   // empty cart (422) or a used hold (409): the first run emptied the cart and used the hold.
   const placed = body.items ? undefined : await orderPlacedWith(db, userId, idempotency);
-  if (placed) return created(c, toOrder(await expireIfDue(db, placed.order, eventContext(c)), placed.items), true);
+  if (placed) return replay(c, db, placed);
   if (body.holdId) {
     const fromHold = await placeOrderFromHold(
       db,
       { userId, holdId: body.holdId, shareCode: body.shareCode, idempotency },
       eventContext(c),
     );
-    return created(c, toOrder(fromHold.order, fromHold.items), fromHold.replayed);
+    if (fromHold.replayed) return replay(c, db, fromHold);
+    return created(c, toOrder(fromHold.order, fromHold.items));
   }
   const cart = body.fromCart ? await readCartLines(db, userId) : undefined;
   const requested = cart?.items ?? body.items ?? [];
@@ -68,10 +69,10 @@ export const createHandler: RouteHandler<typeof create, AppEnv> = async (c) => {
     // an order of `items` must still get the order it placed, not a 422 kept as its key's answer.
     const earlier = body.items ? await orderPlacedWith(db, userId, idempotency) : undefined;
     if (!earlier) throw error;
-    return created(c, toOrder(await expireIfDue(db, earlier.order, eventContext(c)), earlier.items), true);
+    return replay(c, db, earlier);
   }
   const { lines, currency } = priced;
-  const { order, items, replayed } = await placeOrder(
+  const placedNow = await placeOrder(
     db,
     {
       userId,
@@ -85,8 +86,14 @@ export const createHandler: RouteHandler<typeof create, AppEnv> = async (c) => {
     },
     eventContext(c),
   );
-  return created(c, toOrder(order, items), replayed);
+  if (placedNow.replayed) return replay(c, db, placedNow);
+  return created(c, toOrder(placedNow.order, placedNow.items));
 };
+
+/** The answer to a retry: the order its key placed earlier, as it is now (an unpaid one may have expired). */
+async function replay(c: Context<AppEnv>, db: Db, placed: PlacedOrder) {
+  return created(c, toOrder(await expireIfDue(db, placed.order, eventContext(c)), placed.items), true);
+}
 
 /** The 201 of a placed order; `replayed` when it answers a retry with the order its key placed earlier. */
 function created(c: Context<AppEnv>, order: ReturnType<typeof toOrder>, replayed = false) {
