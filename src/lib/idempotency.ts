@@ -24,7 +24,6 @@ import { and, eq, sql } from 'drizzle-orm';
 import { createMiddleware } from 'hono/factory';
 import { createDb } from '../db/client';
 import { idempotencyKeys } from '../db/schema';
-import { forgetOrderKeys } from '../services/order-recovery';
 import type { AppEnv } from './context';
 import { ApiError, type ErrorCode } from './errors';
 
@@ -185,13 +184,11 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
     .where(where);
 });
 
-/** Deletes keys past their retention, and the copies orders keep of them; run by the cron handler. */
+/** Deletes keys past their retention; run by the cron (src/services/maintenance.ts, with the orders' copies). */
 export async function purgeExpiredIdempotencyKeys(env: Env, now = Date.now()): Promise<number> {
-  const db = createDb(env.DB);
-  const rows = await db
+  const rows = await createDb(env.DB)
     .delete(idempotencyKeys)
     .where(sql`${idempotencyKeys.expiresAt} < ${now}`)
     .returning({ key: idempotencyKeys.key });
-  await forgetOrderKeys(db, now - idempotencyTtlMs(env));
   return rows.length;
 }

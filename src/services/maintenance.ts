@@ -12,11 +12,12 @@
  * All are safe to run by hand or twice.
  */
 import { createDb } from '../db/client';
-import { purgeExpiredIdempotencyKeys } from '../lib/idempotency';
+import { idempotencyTtlMs, purgeExpiredIdempotencyKeys } from '../lib/idempotency';
 import { log } from '../lib/logger';
 import { resyncLiveSessions } from './live-resync';
 import { expireDueOrders } from './order-actions';
 import { completeStrandedConversions } from './order-from-hold';
+import { forgetOrderKeys } from './order-recovery';
 import { sweepUnneededPayments } from './payments/unneeded';
 import { finishLiveErasures } from './privacy/live-resume';
 import { recordMissedPurchases } from './social-subscriber';
@@ -31,6 +32,8 @@ export async function runScheduledMaintenance(env: Env, now = Date.now()) {
   const resyncedSessions = await resyncLiveSessions({ env, requestId }, now);
   const finishedErasures = await finishLiveErasures({ env, requestId });
   const purgedKeys = await purgeExpiredIdempotencyKeys(env, now);
+  // Orders keep a copy of their key (order-recovery.ts) exactly as long as the key's own row.
+  const forgottenOrderKeys = await forgetOrderKeys(db, now - idempotencyTtlMs(env));
   const done = {
     completedConversions,
     expiredOrders,
@@ -39,6 +42,7 @@ export async function runScheduledMaintenance(env: Env, now = Date.now()) {
     resyncedSessions,
     finishedErasures,
     purgedKeys,
+    forgottenOrderKeys,
   };
   log('info', 'maintenance', { requestId, ...done });
   return done;

@@ -3,7 +3,8 @@ import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { createDb } from '../../src/db/client';
 import type { AppEnv } from '../../src/lib/context';
-import { idempotency, purgeExpiredIdempotencyKeys } from '../../src/lib/idempotency';
+import { idempotency } from '../../src/lib/idempotency';
+import { runScheduledMaintenance } from '../../src/services/maintenance';
 import { priceLines } from '../../src/services/order-lines';
 import { placeOrder } from '../../src/services/orders';
 import { callWithEnv } from '../helpers/app-env';
@@ -336,11 +337,11 @@ describe('Idempotency-Key', () => {
     expect(row!.expires_at - row!.created_at).toBeGreaterThanOrEqual(7 * 24 * 3600 * 1000);
     const stored = () => env.DB.prepare('select 1 from idempotency_keys where key = ?').bind(key).first();
     const onOrder = () => env.DB.prepare('select 1 from orders where idempotency_key = ?').bind(key).first();
-    await purgeExpiredIdempotencyKeys(env, row!.expires_at - 1);
+    await runScheduledMaintenance(env, row!.expires_at - 1);
     expect(await stored()).not.toBeNull();
     expect(await onOrder()).not.toBeNull();
     // The next cron run after the key's retention: the order (placed a moment after the claim) forgets it too.
-    expect(await purgeExpiredIdempotencyKeys(env, row!.expires_at + 60_000)).toBeGreaterThanOrEqual(1);
+    expect((await runScheduledMaintenance(env, row!.expires_at + 60_000)).purgedKeys).toBeGreaterThanOrEqual(1);
     expect(await stored()).toBeNull();
     expect(await onOrder()).toBeNull();
     // An expired key is free again: the same key places a new order.
