@@ -1,8 +1,10 @@
 /**
  * Moderation basics. Anyone signed in can report a post, comment, review or video. The creator whose
- * space it is (the post's author for a post or its comments, the product's creator for a review, the
- * video's creator) or an admin can hide it; hidden content leaves every read, feed and count (the
- * counts are recomputed in the same batch), and can be shown again the same way.
+ * space it is (the post's author for a post or its comments, the video's creator) or an admin can hide it;
+ * hidden content leaves every read, feed and count (the counts are recomputed in the same batch), and can be
+ * shown again the same way. Reviews are the exception: a seller hiding reviews of their own products is review
+ * suppression (it skews the ratings buyers trust, and the FTC's 2024 rule on reviews forbids it), so the
+ * product's creator may report a review but only an admin may hide it.
  */
 import { eq } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
@@ -18,6 +20,8 @@ import { recomputeProductStats } from './product-stats';
 interface Target {
   /** Who may hide it besides admins. */
   moderatorId: string;
+  /** Set when the owner may show it again but not hide it: why they may not. */
+  ownerMayNotHide?: string;
   hidden: boolean;
   /** Hidden by an admin: then only an admin may show it again. */
   hiddenByAdmin: boolean;
@@ -65,6 +69,8 @@ async function loadTarget(db: Db, type: ReportTarget, id: string): Promise<Targe
     if (!review || !product) return undefined;
     return {
       moderatorId: product.creatorId,
+      // Showing again stays theirs: a review they hid before this rule can come back.
+      ownerMayNotHide: 'Reviews of your own products cannot be hidden by you; report it and an admin will decide',
       hidden: review.hiddenAt !== null,
       hiddenByAdmin: review.hiddenByAdmin,
       productIds: [review.productId],
@@ -103,6 +109,7 @@ export async function createReport(
 /**
  * Hides or shows content; someone who may not moderate it gets a 404, as for anything not theirs. What an admin
  * hid only an admin may show again (`403`: the owner knows it exists); the owner may undo their own hiding.
+ * A review's owner (the product's creator) gets `403` for hiding it.
  */
 export async function setHidden(db: Db, auth: AuthContext, type: ReportTarget, id: string, hidden: boolean) {
   const target = await loadTarget(db, type, id);
@@ -110,6 +117,7 @@ export async function setHidden(db: Db, auth: AuthContext, type: ReportTarget, i
   if (!target || (!admin && auth.userId !== target.moderatorId)) {
     throw new ApiError('not_found', `No ${type} ${id} that you can moderate`);
   }
+  if (hidden && !admin && target.ownerMayNotHide) throw new ApiError('forbidden', target.ownerMayNotHide);
   if (!hidden && target.hiddenByAdmin && !admin) {
     throw new ApiError('forbidden', `An admin hid this ${type}; only an admin can show it again`);
   }

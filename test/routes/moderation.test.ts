@@ -64,7 +64,7 @@ describe('hiding content', () => {
     expect((await call('GET', `/v1/users/${author.id}`)).json.postCount).toBe(0);
   });
 
-  it('lets the product creator hide a review, taking it out of the list', async () => {
+  it('refuses the product creator hiding a review of their product (403); they report it, an admin decides', async () => {
     const creator = await signUp('creator');
     const other = await signUp('creator');
     const product = await insertProduct({ creatorId: creator.id });
@@ -73,9 +73,18 @@ describe('hiding content', () => {
       token: reviewer.token,
       body: { rating: 1 },
     });
+    const listed = async () =>
+      (await call('GET', `/v1/products/${product.id}/reviews`)).json.data.map((r: { id: string }) => r.id);
     expectProblem(await hide(other.token, 'review', review.json.id), 404);
-    expect((await hide(creator.token, 'review', review.json.id)).json.hidden).toBe(true);
-    expect((await call('GET', `/v1/products/${product.id}/reviews`)).json.data).toEqual([]);
+    const refused = await hide(creator.token, 'review', review.json.id);
+    expectProblem(refused, 403);
+    expect(refused.json.detail).toMatch(/report/i);
+    expect(await listed()).toEqual([review.json.id]);
+    const report = { targetType: 'review', targetId: review.json.id, reason: 'unfair' };
+    expect((await call('POST', '/v1/reports', { token: creator.token, body: report })).status).toBe(201);
+    const admin = await signUpAdmin();
+    expect((await hide(admin.token, 'review', review.json.id)).json.hidden).toBe(true);
+    expect(await listed()).toEqual([]);
   });
 
   it('rejects a missing token and bad input', async () => {

@@ -1,8 +1,10 @@
 /**
  * An admin's moderation is final for everyone but admins (API5): the owner of a space may hide and show again
  * what they hid themselves, but not show again what an admin hid in it (their own post or video, or a
- * comment or review an admin took down in their space).
+ * comment or review an admin took down in their space). Reviews of their products creators may not hide at all
+ * (test/routes/moderation.test.ts); one they hid before that rule they may still show again.
  */
+import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { insertProduct } from '../helpers/catalog';
 import { call, expectProblem } from '../helpers/http';
@@ -41,16 +43,28 @@ describe('showing again what an admin hid', () => {
     expectProblem(await call('GET', `/v1/posts/${post.id}`, { token: troll.token }), 404);
   });
 
-  it('is refused to the product creator for a review an admin hid; their own hiding they may undo', async () => {
+  it('is refused to the product creator for a review an admin hid', async () => {
     const [creator, reviewer, admin] = await Promise.all([signUp('creator'), signUp(), signUpAdmin()]);
     const product = await insertProduct({ creatorId: creator.id });
     const review = (
       await call('POST', `/v1/products/${product.id}/reviews`, { token: reviewer.token, body: { rating: 2 } })
     ).json;
-    expect((await hide(creator.token, 'review', review.id)).status).toBe(200);
-    expect((await show(creator.token, 'review', review.id)).json.hidden).toBe(false);
     expect((await hide(admin.token, 'review', review.id)).status).toBe(200);
     expectProblem(await show(creator.token, 'review', review.id), 403);
     expect((await call('GET', `/v1/products/${product.id}/reviews`)).json.data).toEqual([]);
+  });
+
+  it('lets the product creator show again a review they hid before creators lost the right to hide reviews', async () => {
+    const [creator, reviewer] = await Promise.all([signUp('creator'), signUp()]);
+    const product = await insertProduct({ creatorId: creator.id });
+    const review = (
+      await call('POST', `/v1/products/${product.id}/reviews`, { token: reviewer.token, body: { rating: 2 } })
+    ).json;
+    await env.DB.prepare('update reviews set hidden_at = ?, hidden_by_admin = 0 where id = ?')
+      .bind(Date.now(), review.id)
+      .run();
+    expect((await call('GET', `/v1/products/${product.id}/reviews`)).json.data).toEqual([]);
+    expect((await show(creator.token, 'review', review.id)).json.hidden).toBe(false);
+    expect((await call('GET', `/v1/products/${product.id}/reviews`)).json.data).toHaveLength(1);
   });
 });

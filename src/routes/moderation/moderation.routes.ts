@@ -36,10 +36,14 @@ export const hide = createRoute({
   path: '/v1/moderation/hidden',
   tags,
   summary: 'Hide content from every feed and count (its creator’s space owner, or an admin)',
+  description:
+    'The post’s author may hide the post and its comments, a video’s creator the video. Reviews only an admin ' +
+    'may hide: the product’s creator gets `403` and can report the review instead (a seller hiding reviews of ' +
+    'their own products would skew the ratings buyers trust).',
   security: bearerSecurity,
   middleware: [requireRole()] as const,
   request: { body: jsonBody(HideBody) },
-  responses: { 200: jsonContent(Hidden, 'The content is hidden'), ...problems(400, 401, 404) },
+  responses: { 200: jsonContent(Hidden, 'The content is hidden'), ...problems(400, 401, 403, 404) },
 });
 
 export const unhide = createRoute({
