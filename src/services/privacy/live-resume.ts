@@ -1,8 +1,9 @@
 /**
  * The live part of erasures that could not finish at once (privacy/live.ts): a session object that failed to
  * erase the user keeps their `live_participants` row, and a show whose object could not end it stays live or
- * scheduled under the anonymised host. The maintenance cron finishes both, a bounded number per run; each
- * step is safe to repeat (the object's `eraseUser` finds nothing the second time, an ended show is skipped).
+ * scheduled under the anonymised host. The maintenance cron finishes both, a bounded number per run, and unlinks
+ * the D1 holds such an object released late (`unlinkSettledHolds`); each step is safe to repeat (the object's
+ * `eraseUser` finds nothing the second time, an ended show is skipped).
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { createDb } from '../../db/client';
@@ -11,7 +12,7 @@ import { log } from '../../lib/logger';
 import type { EventContext } from '../domain-events';
 import { liveStub } from '../live-sessions';
 import { ERASED_PASSWORD_HASH, erasedAccounts } from './account';
-import { endHostedShow, eraseInSession } from './live';
+import { endHostedShow, eraseInSession, unlinkSettledHolds } from './live';
 
 /** Sessions and shows per cron run: each is one call to an object; the rest wait a minute. */
 const PER_RUN = 25;
@@ -49,9 +50,13 @@ export async function finishLiveErasures(ctx: EventContext) {
   let erased = 0;
   for (const row of rows) {
     if (!(await eraseInSession(ctx.env, row.userId, row.sessionId, ctx.requestId))) continue;
-    await db
-      .delete(liveParticipants)
-      .where(and(eq(liveParticipants.userId, row.userId), eq(liveParticipants.sessionId, row.sessionId)));
+    // The object released the holds it kept active: they no longer name the user in D1 either.
+    await db.batch([
+      db
+        .delete(liveParticipants)
+        .where(and(eq(liveParticipants.userId, row.userId), eq(liveParticipants.sessionId, row.sessionId))),
+      unlinkSettledHolds(db, row.userId),
+    ]);
     erased++;
   }
   return { shows: ended, sessions: erased };

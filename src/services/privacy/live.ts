@@ -4,8 +4,11 @@
  * was running or had scheduled (nobody is left to host them; a scheduled one would otherwise start by itself),
  * then asks every object the user took part in (or holds units in) to release their active holds (the units
  * are on sale again at once, not when the holds would have expired), close their open sockets, erase their
- * chat and unlink their holds, then forgets the participation. Hosted sessions and D1 holds stay as
- * accounting records, pointing at the anonymised account.
+ * chat and unlink their holds, then forgets the participation. Hosted sessions stay as accounting records,
+ * pointing at the anonymised account; D1 holds stay too, and stop naming the person once their units are
+ * settled (`unlinkSettledHolds`), as orders drop their buyer. A hold the Worker converted without writing its
+ * order is completed first, while the object still knows whose it is, so the orders area cancels that order and
+ * its units go back on sale (left for the cron, the object would no longer convert it for anyone).
  *
  * An object that cannot do its part (unreachable, overloaded, its storage failing) does not stop the erasure:
  * a failed one waits for the user to sign in again and retry (their tokens are already revoked), and one
@@ -13,12 +16,63 @@
  * skipped and its participation row kept (written if only a hold led here); the maintenance cron finishes
  * both that and a show left running (live-resume.ts).
  */
-import { and, eq, ne } from 'drizzle-orm';
-import { createDb } from '../../db/client';
-import { holds, liveParticipants, liveSessions } from '../../db/schema';
+import { and, eq, exists, ne, notExists, or } from 'drizzle-orm';
+import { createDb, type Db } from '../../db/client';
+import { holds, liveParticipants, liveSessions, orders } from '../../db/schema';
 import { log } from '../../lib/logger';
+import type { EventContext } from '../domain-events';
 import { liveStub, recordParticipant, unwrap } from '../live-sessions';
+import { placeOrderFromHold } from '../order-from-hold';
 import type { PrivacyArea } from '../privacy';
+
+/**
+ * Who a D1 hold names once its person's account is erased. `user_id` is NOT NULL (and indexed), so the link is
+ * replaced rather than nulled as orders' is: one shared value that is no account id (those are `usr_…`), so no
+ * caller can ever own such a hold, no erased person is told apart from another, and no migration is needed.
+ */
+export const ERASED_HOLDER = 'erased';
+
+const orderOfHold = (db: Db) => db.select({ id: orders.id }).from(orders).where(eq(orders.id, holds.orderId));
+
+/**
+ * Unlinks the user's holds whose units are settled: released, expired, or converted into an order that exists
+ * (the order holds the units now, found by its id, never by the hold's owner). An active hold keeps its owner,
+ * as its session object finds and releases it by them, and so does a conversion whose order was never written:
+ * completing it needs the owner (order-from-hold.ts). Safe to repeat; a statement, to run in a batch.
+ */
+export function unlinkSettledHolds(db: Db, userId: string) {
+  return db
+    .update(holds)
+    .set({ userId: ERASED_HOLDER })
+    .where(
+      and(
+        eq(holds.userId, userId),
+        ne(holds.status, 'active'),
+        or(ne(holds.status, 'converted'), exists(orderOfHold(db))),
+      ),
+    )
+    .returning({ id: holds.id });
+}
+
+/** Writes the orders of the user's holds converted without one (the Worker stopped in between); logged if not. */
+async function completeConversions(db: Db, userId: string, events: EventContext) {
+  const stranded = await db
+    .select({ id: holds.id })
+    .from(holds)
+    .where(and(eq(holds.userId, userId), eq(holds.status, 'converted'), notExists(orderOfHold(db))));
+  for (const { id } of stranded) {
+    try {
+      await placeOrderFromHold(db, { userId, holdId: id }, events);
+    } catch (error) {
+      log('error', 'privacy_hold_order_failed', {
+        requestId: events.requestId,
+        userId,
+        holdId: id,
+        error: String(error),
+      });
+    }
+  }
+}
 
 async function participations(env: Env, userId: string) {
   return createDb(env.DB).select().from(liveParticipants).where(eq(liveParticipants.userId, userId));
@@ -101,8 +155,10 @@ export const liveArea: PrivacyArea = {
     );
     return { hostedSessions: hosted, holds: myHolds, participation: sessions };
   },
-  async erase(env, userId, { requestId }) {
+  async erase(env, userId, events) {
+    const { requestId } = events;
     const shows = await endHostedShows(env, userId, requestId);
+    await completeConversions(createDb(env.DB), userId, events);
     const sessionIds = await sessionsToErase(env, userId);
     let messages = 0;
     let released = 0;
@@ -115,8 +171,9 @@ export const liveArea: PrivacyArea = {
     }
     // Sessions left for later keep a row (one batch, so never none): it is how the cron finds them.
     const db = createDb(env.DB);
-    await db.batch([
+    const [, unlinked] = await db.batch([
       db.delete(liveParticipants).where(eq(liveParticipants.userId, userId)),
+      unlinkSettledHolds(db, userId),
       ...left.map((id) => recordParticipant(db, id, userId)),
     ]);
     return {
@@ -124,6 +181,7 @@ export const liveArea: PrivacyArea = {
       sessionsLeft: left.length,
       chatMessages: messages,
       holdsReleased: released,
+      holdsUnlinked: unlinked.length,
       ...shows,
     };
   },
