@@ -90,7 +90,8 @@ export async function cartView(db: Db, cart: { items: LineRequest[]; updatedAt: 
   // variantId}` are one variant, and checkout merges them, so later lines get what the earlier ones leave.
   const asked = new Map<string, number>();
   const items = cart.items.map((item, i) => {
-    const variant = pickVariant(known, item);
+    const picked = pickVariant(known, item);
+    const variant = typeof picked === 'string' || picked.onSale ? picked : 'unavailable';
     if (typeof variant === 'string') {
       warnings.push({ path: `items.${i}`, code: variant, message: messages[variant] });
       const empty = { title: null, options: null, unitPrice: null, lineTotal: null, available: 0 };

@@ -2,12 +2,15 @@
  * Turns what a buyer asked for ({productId, variantId?, quantity}) into priced lines, with prices read
  * from D1 on the server (live price overrides and flash sales are written through to `variants.price`).
  * Shared by checkout (strict: any problem is a 422) and the cart (lenient: problems become warnings).
+ * Products of an erased creator are not on sale: nobody would ship them (their stock is withdrawn on erasure,
+ * but units other buyers had reserved may come back later).
  */
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { inList } from '../db/bounded';
 import type { Db } from '../db/client';
-import { products, variants } from '../db/schema';
+import { products, users, variants } from '../db/schema';
 import { ApiError, type FieldError } from '../lib/errors';
+import { notErased } from './privacy/account';
 
 export interface LineRequest {
   productId: string;
@@ -23,6 +26,8 @@ export interface VariantInfo {
   price: number;
   currency: string;
   available: number;
+  /** False when the product's creator erased their account. */
+  onSale: boolean;
 }
 
 export interface PricedLine {
@@ -48,14 +53,17 @@ export async function loadVariants(db: Db, productIds: string[]): Promise<Map<st
       currency: products.currency,
       onHand: variants.stockOnHand,
       reserved: variants.stockReserved,
+      // A primary-key lookup in the same read: the order path pays no extra round trip for it.
+      onSale: sql<number>`${notErased()}`,
     })
     .from(variants)
     .innerJoin(products, eq(products.id, variants.productId))
+    .innerJoin(users, eq(users.id, products.creatorId))
     .where(inList(variants.productId, [...new Set(productIds)]))
     .orderBy(variants.productId, variants.position);
-  for (const { onHand, reserved, ...row } of rows) {
+  for (const { onHand, reserved, onSale, ...row } of rows) {
     const list = byProduct.get(row.productId) ?? [];
-    list.push({ ...row, available: Math.max(0, onHand - reserved) });
+    list.push({ ...row, onSale: onSale === 1, available: onSale === 1 ? Math.max(0, onHand - reserved) : 0 });
     byProduct.set(row.productId, list);
   }
   return byProduct;
@@ -89,6 +97,10 @@ export async function priceLines(db: Db, requests: LineRequest[]): Promise<{ lin
     }
     if (variant === 'choose_variant') {
       errors.push({ path: `items.${i}.variantId`, message: 'this product has several variants; name one' });
+      return;
+    }
+    if (!variant.onSale) {
+      errors.push({ path: `items.${i}`, message: "no longer on sale: its creator's account was deleted" });
       return;
     }
     currencies.add(variant.currency);

@@ -3,12 +3,13 @@
  * card (e.g. social proof) extend this function, and the cache in `product-card-cache.ts` stays the only
  * copy. Anything that changes what a card shows must emit a domain event the cache subscribes to.
  */
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { products, users, variants } from '../db/schema';
 import { money } from '../lib/money';
 import { toIso } from '../schemas/common';
 import type { ProductCard } from '../schemas/products';
+import { notErased } from './privacy/account';
 import { productProofs } from './social-proof';
 
 /** Reads a product, its variants and its creator in one D1 round trip; null when there is no such product. */
@@ -18,7 +19,7 @@ export async function buildProductCard(env: Env, db: Db, productId: string): Pro
   const proofs = productProofs(env, db, [productId], null, Date.now(), { fresh: true });
   const [productRows, variantRows] = await db.batch([
     db
-      .select({ product: products, creatorName: users.displayName })
+      .select({ product: products, creatorName: users.displayName, onSale: sql<number>`${notErased()}` })
       .from(products)
       .innerJoin(users, eq(users.id, products.creatorId))
       .where(eq(products.id, productId)),
@@ -42,7 +43,8 @@ export async function buildProductCard(env: Env, db: Db, productId: string): Pro
       sku: v.sku,
       options: v.options,
       price: money(v.price, p.currency),
-      stock: v.stockOnHand - v.stockReserved,
+      // An erased creator's products are not on sale, even when units reserved before the erasure came back.
+      stock: row.onSale === 1 ? v.stockOnHand - v.stockReserved : 0,
     })),
     creator: { id: p.creatorId, displayName: row.creatorName },
     socialProof,

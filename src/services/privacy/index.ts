@@ -12,9 +12,10 @@ import { ordersArea } from './orders';
 import { socialArea } from './social';
 
 registerPrivacyArea(accountArea);
-registerPrivacyArea(catalogArea);
 registerPrivacyArea(socialArea);
 registerPrivacyArea(discoveryArea);
 registerPrivacyArea(feedArea);
 registerPrivacyArea(liveArea);
 registerPrivacyArea(ordersArea);
+// After live and orders: ending shows and cancelling orders release units, which the withdrawal then takes.
+registerPrivacyArea(catalogArea);

@@ -1,0 +1,103 @@
+// An erased creator's products: nobody will ship them, so they cannot be bought any more, whichever way an
+// order prices its lines (items, cart, live hold), and they show as out of stock, even once units other buyers
+// had reserved come back.
+import { env, runInDurableObject } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { newId } from '../../src/lib/ids';
+import { liveStub } from '../../src/services/live-sessions';
+import { insertProduct } from '../helpers/catalog';
+import { call, expectProblem } from '../helpers/http';
+import { hold, liveShow } from '../helpers/live';
+import { order, stockOf } from '../helpers/orders';
+import { signUp } from '../helpers/users';
+
+const card = async (productId: string) => {
+  const res = await call('GET', `/v1/products/${productId}`);
+  return { inStock: res.json.inStock, stock: res.json.variants.map((v: { stock: number }) => v.stock) };
+};
+
+const listed = async (creatorId: string) =>
+  (await call('GET', `/v1/products?creatorId=${creatorId}&inStock=true`)).json.data.map((p: { id: string }) => p.id);
+
+/** A creator's product, and another creator's that erasure must leave alone. */
+async function twoCreators() {
+  const cara = await signUp('creator');
+  const dan = await signUp('creator');
+  const gone = await insertProduct({ creatorId: cara.id, variants: [{ price: 1000, stock: 5 }] });
+  const kept = await insertProduct({ creatorId: dan.id, variants: [{ price: 700, stock: 5 }] });
+  return { cara, dan, gone, kept };
+}
+
+describe("an erased creator's products", () => {
+  it('cannot be ordered as items or from the cart; the other creator sells as before', async () => {
+    const { cara, dan, gone, kept } = await twoCreators();
+    const shopper = await signUp();
+    const cart = {
+      items: [
+        { productId: gone.id, quantity: 1 },
+        { productId: kept.id, quantity: 1 },
+      ],
+    };
+    expect((await call('PUT', '/v1/cart', { token: shopper.token, body: cart })).status).toBe(200);
+    expect(await card(gone.id)).toEqual({ inStock: true, stock: [5] }); // cached now
+
+    expect((await call('DELETE', '/v1/me', { token: cara.token })).status).toBe(204);
+
+    const items = expectProblem(await order(shopper.token, { items: [{ productId: gone.id, quantity: 1 }] }), 422);
+    expect(items.errors).toEqual([{ path: 'items.0', message: expect.stringContaining('no longer on sale') }]);
+    const mixed = await order(shopper.token, cart);
+    expect(expectProblem(mixed, 422).errors).toEqual([{ path: 'items.0', message: expect.any(String) }]);
+    expectProblem(await order(shopper.token, { fromCart: true }), 422);
+    // Nothing was reserved, and the cart stays, showing why.
+    expect(await stockOf(kept.variantIds[0])).toEqual({ onHand: 5, reserved: 0 });
+    const view = await call('GET', '/v1/cart', { token: shopper.token });
+    expect(view.json.items.map((i: { status: string }) => i.status)).toEqual(['unavailable', 'ok']);
+
+    // Zero left to sell, on the card (the cached one too) and in listings; the other creator's untouched.
+    expect(await stockOf(gone.variantIds[0])).toEqual({ onHand: 0, reserved: 0 });
+    expect(await card(gone.id)).toEqual({ inStock: false, stock: [0] });
+    expect(await listed(cara.id)).toEqual([]);
+    expect(await card(kept.id)).toEqual({ inStock: true, stock: [5] });
+    expect(await listed(dan.id)).toEqual([kept.id]);
+    expect((await order(shopper.token, { items: [{ productId: kept.id, quantity: 2 }] })).status).toBe(201);
+    // Bad input is still refused as before.
+    expectProblem(await order(shopper.token, { items: [{ productId: newId('product'), quantity: 1 }] }), 422);
+    expectProblem(await order(shopper.token, { items: [{ productId: kept.id }] }), 400);
+  });
+
+  it("stays unbuyable when units another buyer's unpaid order reserved come back", async () => {
+    const { cara, gone } = await twoCreators();
+    const [variantId] = gone.variantIds;
+    const buyer = await signUp();
+    const placed = await order(buyer.token, { items: [{ productId: gone.id, quantity: 2 }] });
+    expect(placed.status).toBe(201);
+
+    expect((await call('DELETE', '/v1/me', { token: cara.token })).status).toBe(204);
+    // That order keeps its units (its buyer may still cancel it, or it expires); none are left to sell.
+    expect(await stockOf(variantId)).toEqual({ onHand: 2, reserved: 2 });
+    expect(await card(gone.id)).toEqual({ inStock: false, stock: [0] });
+
+    expect((await call('POST', `/v1/orders/${placed.json.id}/cancel`, { token: buyer.token })).status).toBe(200);
+    expect(await stockOf(variantId)).toEqual({ onHand: 2, reserved: 0 });
+    expect(await card(gone.id)).toEqual({ inStock: false, stock: [0] });
+    expect(await listed(cara.id)).toEqual([]);
+    expectProblem(await order(buyer.token, { items: [{ productId: gone.id, quantity: 1 }] }), 422);
+  });
+
+  it('cannot be ordered from a hold left active in a show its object could not end', async () => {
+    const show = await liveShow({ variants: [{ price: 1000, stock: 3 }] });
+    const shopper = await signUp();
+    const held = await hold(show.id, shopper.token, show.product.id, 1);
+    // The object cannot end the show (nor release the hold) for now.
+    await runInDurableObject(liveStub(env, show.id), (_, state) =>
+      state.storage.sql.exec('alter table flash_sales rename to flash_sales_away'),
+    );
+
+    expect((await call('DELETE', '/v1/me', { token: show.host.token })).status).toBe(204);
+
+    const refused = expectProblem(await order(shopper.token, { holdId: held }), 422);
+    expect(refused.errors).toEqual([{ path: 'items.0', message: expect.stringContaining('no longer on sale') }]);
+    const row = await env.DB.prepare('select status from holds where id = ?').bind(held).first();
+    expect(row).toEqual({ status: 'active' });
+  });
+});
