@@ -1,6 +1,6 @@
 // An erased creator's products: nobody will ship them, so they cannot be bought any more, whichever way an
-// order prices its lines (items, cart, live hold), and they show as out of stock, even once units other buyers
-// had reserved come back.
+// order prices its lines (items, cart, live hold), an order placed before cannot be paid, and they show as out
+// of stock, even once units other buyers had reserved come back.
 import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { newId } from '../../src/lib/ids';
@@ -8,7 +8,7 @@ import { liveStub } from '../../src/services/live-sessions';
 import { insertProduct } from '../helpers/catalog';
 import { call, expectProblem } from '../helpers/http';
 import { hold, liveShow } from '../helpers/live';
-import { order, stockOf } from '../helpers/orders';
+import { order, pay, stockOf } from '../helpers/orders';
 import { signUp } from '../helpers/users';
 
 const card = async (productId: string) => {
@@ -73,9 +73,19 @@ describe("an erased creator's products", () => {
     expect(placed.status).toBe(201);
 
     expect((await call('DELETE', '/v1/me', { token: cara.token })).status).toBe(204);
-    // That order keeps its units (its buyer may still cancel it, or it expires); none are left to sell.
+    // That order keeps its units until its buyer cancels it or it expires, but cannot be paid: nobody would ship it.
     expect(await stockOf(variantId)).toEqual({ onHand: 2, reserved: 2 });
     expect(await card(gone.id)).toEqual({ inStock: false, stock: [0] });
+    const refused = expectProblem(await pay(buyer.token, placed.json.id), 409);
+    expect(refused).toMatchObject({ code: 'invalid_state', orderStatus: 'pending_payment' });
+    expect(refused.detail).toMatch(/account was deleted/);
+    expect((await call('GET', `/v1/orders/${placed.json.id}`, { token: buyer.token })).json.status).toBe(
+      'pending_payment',
+    );
+    const intents = await env.DB.prepare('select count(*) as n from payments where order_id = ?')
+      .bind(placed.json.id)
+      .first();
+    expect(intents).toEqual({ n: 0 });
 
     expect((await call('POST', `/v1/orders/${placed.json.id}/cancel`, { token: buyer.token })).status).toBe(200);
     expect(await stockOf(variantId)).toEqual({ onHand: 2, reserved: 0 });

@@ -1,9 +1,10 @@
 /** Payment attempts for orders: choosing the provider and creating (or reusing) a payment intent. */
 import { and, desc, eq, inArray, ne } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { type OrderRow, type PaymentRow, payments } from '../../db/schema';
+import { type OrderRow, orderItems, type PaymentRow, payments, products, users } from '../../db/schema';
 import { ApiError } from '../../lib/errors';
 import { newId } from '../../lib/ids';
+import { ERASED_PASSWORD_HASH } from '../privacy/account';
 import { type DeliverWebhook, type PaymentProvider, type PaymentSecrets, providerName } from './provider';
 import { stripeProvider } from './stripe';
 import { testProvider } from './test-provider';
@@ -45,6 +46,20 @@ export async function succeededPayment(db: Db, orderId: string, except?: string)
 }
 
 /**
+ * A line of the order whose product's creator erased their account (privacy/catalog.ts withdraws those products
+ * from sale): an order placed before the erasure must not be paid for goods nobody will ship.
+ */
+function erasedSellerLine(db: Db, orderId: string) {
+  return db
+    .select({ productId: orderItems.productId })
+    .from(orderItems)
+    .innerJoin(products, eq(products.id, orderItems.productId))
+    .innerJoin(users, eq(users.id, products.creatorId))
+    .where(and(eq(orderItems.orderId, orderId), eq(users.passwordHash, ERASED_PASSWORD_HASH)))
+    .limit(1);
+}
+
+/**
  * The open payment intent for an unpaid order, creating one when there is none (or the last failed).
  * @returns the payment row and whether it was created now.
  */
@@ -58,19 +73,30 @@ export async function ensurePayment(
       orderStatus: order.status,
     });
   }
-  const open = await db
-    .select()
-    .from(payments)
-    .where(
-      and(
-        eq(payments.orderId, order.id),
-        eq(payments.provider, provider.name),
-        inArray(payments.status, ['requires_payment', 'processing']),
-      ),
-    )
-    .orderBy(desc(payments.createdAt))
-    .get();
-  if (open) return { payment: open, created: false };
+  // One round trip for both reads. An open intent is not handed out again either once a seller is gone.
+  const [open, unsellable] = await db.batch([
+    db
+      .select()
+      .from(payments)
+      .where(
+        and(
+          eq(payments.orderId, order.id),
+          eq(payments.provider, provider.name),
+          inArray(payments.status, ['requires_payment', 'processing']),
+        ),
+      )
+      .orderBy(desc(payments.createdAt))
+      .limit(1),
+    erasedSellerLine(db, order.id),
+  ]);
+  if (unsellable.length > 0) {
+    throw new ApiError(
+      'invalid_state',
+      "This order has items whose seller's account was deleted, so nobody would ship them; cancel the order",
+      { orderStatus: order.status },
+    );
+  }
+  if (open[0]) return { payment: open[0], created: false };
 
   const now = Date.now();
   const id = newId('payment', now);
