@@ -11,7 +11,8 @@
  * If step 4 never happens (the Worker died in between), the hold row names an order id that does not exist;
  * a retry finds it there and completes that same order, so the reserved units are not stranded. When no
  * retry comes, the maintenance cron completes it (completeStrandedConversions); an unpaid order then
- * expires like any other and its units go back on sale.
+ * expires like any other and its units go back on sale. A retry that comes after the cron (an offline outbox)
+ * gets that keyless order and gives it its key (adoptOrderKey), instead of a 409.
  */
 import { and, eq, gte, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
@@ -23,6 +24,7 @@ import { log } from '../lib/logger';
 import type { EventContext } from './domain-events';
 import { convertLiveHold } from './live-holds';
 import { priceLines } from './order-lines';
+import { adoptOrderKey } from './order-recovery';
 import { placeOrder } from './orders';
 
 export async function placeOrderFromHold(
@@ -38,7 +40,11 @@ export async function placeOrderFromHold(
   let orderId = newId('order');
   if (hold.status === 'converted' && hold.orderId) {
     const existing = await db.select({ id: orders.id }).from(orders).where(eq(orders.id, hold.orderId)).get();
-    if (existing) throw new ApiError('invalid_state', `The hold already became order ${hold.orderId}`);
+    if (existing) {
+      const adopted = await adoptOrderKey(db, hold.orderId, input.userId, input.idempotency);
+      if (adopted) return { ...adopted, replayed: true };
+      throw new ApiError('invalid_state', `The hold already became order ${hold.orderId}`);
+    }
     orderId = hold.orderId; // an earlier attempt converted it but never wrote the order: finish that one
   }
   const { lines, currency } = await priceLines(db, [

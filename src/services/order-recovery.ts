@@ -6,7 +6,7 @@
  * placing request's fingerprint, written in the order's own D1 batch (`orders_user_idempotency_key_unique`):
  * the retry finds the order it placed instead of placing a second one.
  */
-import { and, eq, isNotNull, lt } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, lt } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { type OrderItemRow, type OrderRow, orderItems, orders } from '../db/schema';
 import type { IdempotencyClaim } from '../lib/context';
@@ -39,6 +39,29 @@ export async function orderPlacedWith(
   if (order.idempotencyFingerprint !== claim.fingerprint) {
     throw new ApiError('idempotency_key_reused', 'This Idempotency-Key placed an order for a different request');
   }
+  const items = await db.select().from(orderItems).where(eq(orderItems.orderId, order.id)).orderBy(orderItems.position);
+  return { order, items };
+}
+
+/**
+ * Gives `userId`'s order that was written without a key (the cron completed its hold's conversion:
+ * order-from-hold.ts) the key of the buyer's retry, so an outbox that comes back online gets the order its
+ * request made rather than a 409, and the same key answers with it from then on.
+ * @returns the order, or undefined when it already answers for a key (then it is not this request's)
+ */
+export async function adoptOrderKey(
+  db: Db,
+  orderId: string,
+  userId: string,
+  claim: IdempotencyClaim | undefined,
+): Promise<PlacedOrder | undefined> {
+  if (!claim) return undefined;
+  const [order] = await db
+    .update(orders)
+    .set({ idempotencyKey: claim.key, idempotencyFingerprint: claim.fingerprint })
+    .where(and(eq(orders.id, orderId), eq(orders.userId, userId), isNull(orders.idempotencyKey)))
+    .returning();
+  if (!order) return undefined;
   const items = await db.select().from(orderItems).where(eq(orderItems.orderId, order.id)).orderBy(orderItems.position);
   return { order, items };
 }

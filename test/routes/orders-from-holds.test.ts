@@ -112,6 +112,29 @@ describe('POST /v1/orders {holdId}', () => {
     expect(await stockOf(variantId)).toEqual({ onHand: 5, reserved: 0 });
   });
 
+  it("the buyer's retry of a conversion the cron completed gets that order (an outbox back online), once", async () => {
+    const { show, viewer, holdId, variantId } = await setup();
+    const orphan = newId('order');
+    await liveStub(env, show.id).convertHold({ holdId, userId: viewer.id, orderId: orphan });
+    const { expires_at: holdExpiresAt } = (await env.DB.prepare('select expires_at from holds where id = ?')
+      .bind(holdId)
+      .first<{ expires_at: number }>())!;
+    await runScheduledMaintenance(env, holdExpiresAt + 6 * 60_000);
+    // The request the Worker died in claimed this key; its stale claim is gone by now.
+    const key = crypto.randomUUID();
+    const retry = await order(viewer.token, { holdId }, key);
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(retry.json).toMatchObject({ id: orphan, holdId, status: 'pending_payment' });
+    await env.DB.prepare('delete from idempotency_keys where scope = ? and key = ?').bind(viewer.id, key).run();
+    expect((await order(viewer.token, { holdId }, key)).json.id).toBe(orphan);
+    // The order now answers for that key only: another key, or another buyer, cannot claim it.
+    expect(expectProblem(await order(viewer.token, { holdId }), 409).code).toBe('invalid_state');
+    const other = await signUp();
+    expectProblem(await order(other.token, { holdId }), 404);
+    await expectStockConsistent(variantId, 5);
+  });
+
   it('is a 409 concurrent_update when the hold the session converts is not the one read (try again)', async () => {
     const { viewer, holdId } = await setup(5, 2);
     // D1's copy of the hold says 1 unit while the session object converts its 2: the hold changed in between.
