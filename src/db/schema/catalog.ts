@@ -34,6 +34,11 @@ export const products = sqliteTable(
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
     /**
+     * The version of what the owner edits, named by the card's ETag and checked against If-Match. Only the
+     * owner's PATCH moves it (src/services/products.ts), never stock, sales, social proof or a live show.
+     */
+    version: integer('version').notNull().default(1),
+    /**
      * The full-text index's rowid for this product, set by a trigger on insert (migrations/0005_catalog_fts.sql).
      * A plain rowid would do, but SQLite may renumber rowids of tables without an INTEGER PRIMARY KEY on
      * VACUUM, which would silently detach products from their search entries; a stored column cannot drift.
