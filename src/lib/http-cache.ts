@@ -1,7 +1,7 @@
 /**
  * HTTP caching helpers for catalog reads: strong ETags computed once per representation (and cached with
  * it, so a 304 costs a string comparison), If-None-Match matching, and the Cache-Control / Vary policy.
- * Also the ETags of versioned records and the If-Match of writes to them (the cart).
+ * Also the ETags of versioned records and the If-Match of writes to them (the cart, products).
  */
 const encoder = new TextEncoder();
 
@@ -23,20 +23,29 @@ export async function versionedEtag(version: number, body: string): Promise<stri
   return `"${version.toString(36)}.${(await strongEtag(body)).slice(1)}`;
 }
 
+/** The version a tag made by `versionedEtag` names (`"<version>.<digest>"`, quoted); undefined for any other. */
+export function etagVersion(etag: string): number | undefined {
+  const version = /^"([0-9a-z]{1,10})\.[\w-]{22}"$/.exec(etag)?.[1];
+  return version === undefined ? undefined : Number.parseInt(version, 36);
+}
+
 /** More tags than a client ever sends; the rest never match (a 412, never a write let through). */
 const MAX_IF_MATCH_TAGS = 20;
+
+/** What an If-Match header asks for (RFC 9110 §13.1.1): `*` (the record exists) or the versions its tags name. */
+export type IfMatch = '*' | number[];
 
 /**
  * What an If-Match header asks for (RFC 9110 §13.1.1): `*` (the record exists) or the versions its tags name.
  * Only strong tags made by `versionedEtag` name one: If-Match compares strongly, so a weak tag never matches,
  * and a tag never issued (or a malformed header) names none, so it matches nothing.
  */
-export function ifMatchVersions(ifMatch: string): '*' | number[] {
+export function ifMatchVersions(ifMatch: string): IfMatch {
   if (ifMatch.trim() === '*') return '*';
   const versions = new Set<number>();
-  for (const [, weak, opaque] of ifMatch.matchAll(/(W\/)?"([^"]*)"/g)) {
-    const version = /^([0-9a-z]{1,10})\.[\w-]{22}$/.exec(opaque)?.[1];
-    if (!weak && version && versions.size < MAX_IF_MATCH_TAGS) versions.add(Number.parseInt(version, 36));
+  for (const [tag, weak] of ifMatch.matchAll(/(W\/)?"[^"]*"/g)) {
+    const version = weak ? undefined : etagVersion(tag);
+    if (version !== undefined && versions.size < MAX_IF_MATCH_TAGS) versions.add(version);
   }
   return [...versions];
 }

@@ -89,8 +89,9 @@ export function withdrawCreatorStatements(db: Db, creatorId: string) {
 /**
  * Keeps the listing columns (`in_stock`, `min_price`) in step with a product's variants. A product of an erased
  * creator stays out of stock when units reserved before the erasure come back (orders refuse it: order-lines.ts).
+ * `guard`: an owner's edit's If-Match (product-version.ts).
  */
-export function refreshProductStatement(db: Db, productId: string) {
+export function refreshProductStatement(db: Db, productId: string, guard?: SQL) {
   const creatorActive = db
     .select({ id: users.id })
     .from(users)
@@ -102,7 +103,7 @@ export function refreshProductStatement(db: Db, productId: string) {
       minPrice: sql`coalesce((select min(v.price) from variants v where v.product_id = ${productId}), ${products.minPrice})`,
       updatedAt: Date.now(),
     })
-    .where(sql`${products.id} = ${productId}`);
+    .where(and(sql`${products.id} = ${productId}`, guard));
 }
 
 /** True when a D1 error is the stock CHECK constraint refusing an oversell. */

@@ -1,7 +1,8 @@
 /**
  * Product cards, cached in two tiers: an in-isolate memory map in front of KV (`PRODUCT_CARDS`) in front of D1.
- * Each entry is the card's serialized JSON plus its precomputed strong ETag, so a hit is served without
- * touching storage or re-serializing, and a 304 is a string comparison.
+ * Each entry is the card's serialized JSON plus its precomputed strong ETag, `"<version>.<digest>"` (the product
+ * version the card shows, which PATCH checks If-Match against), so a hit is served without touching storage or
+ * re-serializing, and a 304 is a string comparison.
  *
  * Correctness after writes. Every write that changes a card emits a domain event (product.updated / deleted,
  * stock.changed, user.renamed); the subscriber calls `invalidateCards`, which runs before the write's response
@@ -16,13 +17,15 @@
  *   that needs read-after-write everywhere must pin card reads to one place (a Durable Object), at a cost.
  */
 import { createDb } from '../db/client';
-import { strongEtag } from '../lib/http-cache';
+import { etagVersion, versionedEtag } from '../lib/http-cache';
 import type { ProductCard } from '../schemas/products';
 import { buildProductCard } from './product-card';
 
 export interface CardEntry {
   body: string;
   etag: string;
+  /** The product version the card shows (named by `etag` too): a sparse read's ETag names it. */
+  version: number;
   expiresAt: number;
   /** Parsed lazily, only for sparse-field reads. */
   parsed?: ProductCard;
@@ -41,7 +44,9 @@ const memory = new Map<string, CardEntry>();
 let clock = 0;
 const lastInvalidated = new Map<string, number>();
 
-const kvKey = (productId: string) => `card:v1:${productId}`;
+// v2: the ETag names the product version. Entries under v1 hold tags that name none (If-Match could never match
+// them), so they are left to expire rather than served.
+const kvKey = (productId: string) => `card:v2:${productId}`;
 
 function remember(productId: string, entry: CardEntry): void {
   if (memory.size >= MEMORY_MAX_ENTRIES) memory.delete(memory.keys().next().value as string);
@@ -52,10 +57,13 @@ function invalidatedSince(productId: string, startedAt: number): boolean {
   return (lastInvalidated.get(productId) ?? -1) > startedAt;
 }
 
-/** KV holds `<etag>\n<json>` so neither part needs parsing or re-serializing. */
-function fromKv(text: string, now: number): CardEntry {
+/** KV holds `<etag>\n<json>` so neither part needs parsing or re-serializing; the etag names the version. */
+function fromKv(text: string, now: number): CardEntry | null {
   const cut = text.indexOf('\n');
-  return { etag: text.slice(0, cut), body: text.slice(cut + 1), expiresAt: now + MEMORY_TTL_MS };
+  const etag = text.slice(0, cut);
+  const version = etagVersion(etag);
+  if (version === undefined) return null;
+  return { etag, version, body: text.slice(cut + 1), expiresAt: now + MEMORY_TTL_MS };
 }
 
 /**
@@ -72,15 +80,17 @@ export async function getCardEntry(
   if (hit && hit.expiresAt > now) return hit;
   const startedAt = clock;
   const stored = await env.PRODUCT_CARDS.get(kvKey(productId));
-  if (stored) {
-    const entry = fromKv(stored, now);
-    if (!invalidatedSince(productId, startedAt)) remember(productId, entry);
-    return entry;
+  const fromStore = stored ? fromKv(stored, now) : null;
+  if (fromStore) {
+    if (!invalidatedSince(productId, startedAt)) remember(productId, fromStore);
+    return fromStore;
   }
-  const card = await buildProductCard(env, createDb(env.DB), productId);
-  if (!card) return null;
+  const built = await buildProductCard(env, createDb(env.DB), productId);
+  if (!built) return null;
+  const { card, version } = built;
   const body = JSON.stringify(card);
-  const entry: CardEntry = { body, etag: await strongEtag(body), expiresAt: now + MEMORY_TTL_MS, parsed: card };
+  const etag = await versionedEtag(version, body);
+  const entry: CardEntry = { body, etag, version, expiresAt: now + MEMORY_TTL_MS, parsed: card };
   if (!invalidatedSince(productId, startedAt)) {
     remember(productId, entry);
     waitUntil(env.PRODUCT_CARDS.put(kvKey(productId), `${entry.etag}\n${body}`, { expirationTtl: KV_TTL_SECONDS }));

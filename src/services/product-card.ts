@@ -12,8 +12,14 @@ import type { ProductCard } from '../schemas/products';
 import { notErased } from './privacy/account';
 import { productProofs } from './social-proof';
 
+/** A card and the product version it shows: the version is not in the body, its ETag names it. */
+export interface VersionedCard {
+  card: ProductCard;
+  version: number;
+}
+
 /** Reads a product, its variants and its creator in one D1 round trip; null when there is no such product. */
-export async function buildProductCard(env: Env, db: Db, productId: string): Promise<ProductCard | null> {
+export async function buildProductCard(env: Env, db: Db, productId: string): Promise<VersionedCard | null> {
   // Social proof is read in parallel (its own D1 batch, and the live sessions' viewer counts), so a card
   // build costs no extra sequential round trip; cached cards carry it with its `asOf`.
   const proofs = productProofs(env, db, [productId], null, Date.now(), { fresh: true });
@@ -29,7 +35,7 @@ export async function buildProductCard(env: Env, db: Db, productId: string): Pro
   const socialProof = (await proofs).get(productId);
   if (!row || !socialProof) return null;
   const p = row.product;
-  return {
+  const card = {
     id: p.id,
     title: p.title,
     description: p.description,
@@ -51,4 +57,5 @@ export async function buildProductCard(env: Env, db: Db, productId: string): Pro
     createdAt: toIso(p.createdAt),
     updatedAt: toIso(p.updatedAt),
   };
+  return { card, version: p.version };
 }

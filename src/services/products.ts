@@ -11,11 +11,13 @@ import { categories, products, variants } from '../db/schema';
 import { assertOwner } from '../lib/auth';
 import type { AuthContext } from '../lib/context';
 import { ApiError } from '../lib/errors';
+import type { IfMatch } from '../lib/http-cache';
 import { newId } from '../lib/ids';
 import { optionsKey, type ProductCreate, type ProductPatch } from '../schemas/products';
 import { type EventContext, emitDomainEvent } from './domain-events';
 import { isStockShortage, refreshProductStatement } from './inventory';
 import { sessionsShowing } from './live-subscriber';
+import { insertVariantIf, productStillAt, staleProduct, versionIs, versionMatches } from './product-version';
 
 function invalid(path: string, message: string): ApiError {
   return new ApiError('validation_failed', `${path}: ${message}`, { errors: [{ path, message }] });
@@ -121,12 +123,23 @@ async function ownedProduct(db: Db, auth: AuthContext, productId: string) {
   return product;
 }
 
+/** A guarded write that changed nothing: the product is gone since it was read (404), or its version moved. */
+async function whyNotWritten(db: Db, productId: string): Promise<ApiError> {
+  const still = await db.select({ id: products.id }).from(products).where(eq(products.id, productId)).get();
+  return still ? staleProduct(productId) : new ApiError('not_found', 'Product not found');
+}
+
+/**
+ * Applies an owner's edit in one batch and moves the product's version. With If-Match every statement is
+ * guarded by the version it names (product-version.ts): a stale tag writes nothing and is a 412.
+ */
 export async function updateProduct(
   db: Db,
   auth: AuthContext,
   productId: string,
   patch: ProductPatch,
   events: EventContext,
+  ifMatch?: IfMatch,
 ) {
   const product = await ownedProduct(db, auth, productId);
   if (patch.category !== undefined) await assertCategory(db, patch.category);
@@ -144,6 +157,7 @@ export async function updateProduct(
     variantPatches.push({ id: existing[0].id, price: patch.price, stock: patch.stock });
   }
   const statements: BatchItem<'sqlite'>[] = [];
+  const stillAt = productStillAt(db, productId, ifMatch);
   const fields = {
     ...(patch.title !== undefined && { title: patch.title }),
     ...(patch.description !== undefined && { description: patch.description }),
@@ -151,8 +165,6 @@ export async function updateProduct(
     ...(patch.tags !== undefined && { tags: patch.tags }),
     ...(patch.media !== undefined && { media: patch.media }),
   };
-  if (Object.keys(fields).length > 0)
-    statements.push(db.update(products).set(fields).where(eq(products.id, productId)));
   let position = existing.length;
   variantPatches.forEach((v, i) => {
     if (v.price) assertCurrency(v.price.currency, product.currency, `body.variants.${i}.price.currency`);
@@ -165,7 +177,12 @@ export async function updateProduct(
         ...(v.stock !== undefined && { stockOnHand: v.stock }),
       };
       if (Object.keys(set).length > 0)
-        statements.push(db.update(variants).set(set).where(sql`${variants.id} = ${v.id}`));
+        statements.push(
+          db
+            .update(variants)
+            .set(set)
+            .where(and(sql`${variants.id} = ${v.id}`, stillAt)),
+        );
       return;
     }
     if (!v.options || !v.price || v.stock === undefined) {
@@ -181,12 +198,20 @@ export async function updateProduct(
       stockReserved: 0,
       position: position++,
     };
-    statements.push(db.insert(variants).values(row));
+    statements.push(insertVariantIf(db, row, ifMatch));
   });
   assertDistinctVariants(existing, variantPatches);
-  statements.push(refreshProductStatement(db, productId));
+  statements.push(refreshProductStatement(db, productId, versionIs(ifMatch)));
+  // Last: every statement before it saw the version as it was.
+  const bump = db
+    .update(products)
+    .set({ ...fields, version: sql`${products.version} + 1` })
+    .where(and(eq(products.id, productId), versionIs(ifMatch)))
+    .returning({ version: products.version });
+  statements.push(bump);
+  let results: unknown[];
   try {
-    await db.batch(statements as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]);
+    results = await db.batch(statements as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]);
   } catch (error) {
     if (isStockShortage(error)) {
       throw new ApiError(
@@ -196,6 +221,7 @@ export async function updateProduct(
     }
     throw error;
   }
+  if ((results.at(-1) as { version: number }[]).length === 0) throw await whyNotWritten(db, productId);
   await emitDomainEvent({ type: 'product.updated', productId, creatorId: product.creatorId }, events);
   if (variantPatches.some((v) => v.stock !== undefined)) {
     await emitDomainEvent({ type: 'stock.changed', productIds: [productId], reason: 'product.patch' }, events);
@@ -211,7 +237,13 @@ export async function updateProduct(
  * the line, so they never block a delete). The check is part of the DELETE itself, so a hold or order
  * racing it either lands first (→ 409) or finds the product gone (→ 404 there).
  */
-export async function deleteProduct(db: Db, auth: AuthContext, productId: string, events: EventContext) {
+export async function deleteProduct(
+  db: Db,
+  auth: AuthContext,
+  productId: string,
+  events: EventContext,
+  ifMatch?: IfMatch,
+) {
   const product = await ownedProduct(db, auth, productId);
   const unreserved = notExists(
     db
@@ -220,14 +252,17 @@ export async function deleteProduct(db: Db, auth: AuthContext, productId: string
       .where(and(eq(variants.productId, productId), gt(variants.stockReserved, 0))),
   );
   let shows: { sessionId: string }[];
+  let before: { version: number }[];
   let deleted: { id: string }[];
   try {
-    // The sessions showing it are read in the same batch: their link rows are deleted with the product.
-    [shows, deleted] = await db.batch([
+    // The sessions showing it are read in the same batch: their link rows are deleted with the product. So
+    // is its version: when nothing is deleted, it says why.
+    [shows, before, deleted] = await db.batch([
       sessionsShowing(db, [productId]),
+      db.select({ version: products.version }).from(products).where(eq(products.id, productId)),
       db
         .delete(products)
-        .where(and(eq(products.id, productId), unreserved))
+        .where(and(eq(products.id, productId), unreserved, versionIs(ifMatch)))
         .returning({ id: products.id }),
     ]);
   } catch (error) {
@@ -240,8 +275,8 @@ export async function deleteProduct(db: Db, auth: AuthContext, productId: string
     throw error;
   }
   if (deleted.length === 0) {
-    const still = await db.select({ id: products.id }).from(products).where(eq(products.id, productId)).get();
-    if (!still) throw new ApiError('not_found', 'Product not found');
+    if (!before[0]) throw new ApiError('not_found', 'Product not found');
+    if (!versionMatches(ifMatch, before[0].version)) throw staleProduct(productId);
     throw new ApiError(
       'stock_reserved',
       'Units of this product are held in a live show or reserved by unpaid orders; it can be deleted once those are paid, cancelled or expired',

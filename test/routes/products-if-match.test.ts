@@ -47,10 +47,11 @@ describe('product ETags name a version', () => {
     expect(versionOf(etagOf(edited))).toBe('2');
     const after = await get('', etagOf(full));
     expect(after.status).toBe(200);
-    expect(etagOf(after)).toBe(etagOf(edited));
+    expect(versionOf(etagOf(after))).toBe('2');
     expect(versionOf(etagOf(await get('?fields=id,title')))).toBe('2');
-    // A PATCH without If-Match still writes (as before) and still moves the version.
-    expect(versionOf(etagOf(await patch({ title: 'Again' })))).toBe('3');
+    // The edit's own tag is good for the next edit; one without If-Match writes (as before) and moves it too.
+    expect(versionOf(etagOf(await patch({ title: 'Next' }, etagOf(edited))))).toBe('3');
+    expect(versionOf(etagOf(await patch({ title: 'Again' })))).toBe('4');
   });
 
   it('stock, sales and live-show changes move the digest but not the version: not a conflict for the owner', async () => {
@@ -83,16 +84,14 @@ describe('PATCH /v1/products/{id} with If-Match', () => {
     const tag = etagOf(await get());
     expect((await patch({ title: 'From the tablet' }, tag)).status).toBe(200);
     const kept = (await get()).json.updatedAt;
-    const stale = await patch(
-      {
-        title: 'From the phone',
-        variants: [
-          { id: made.variants[0].id, stock: 9 },
-          { options: { size: 'L' }, price: { amount: 100, currency: 'EUR' }, stock: 1 },
-        ],
-      },
-      tag,
-    );
+    const phoneEdit = {
+      title: 'From the phone',
+      variants: [
+        { id: made.variants[0].id, stock: 9 },
+        { options: { size: 'L' }, price: { amount: 100, currency: 'EUR' }, stock: 1 },
+      ],
+    };
+    const stale = await patch(phoneEdit, tag);
     const problem = expectProblem(stale, 412);
     expect(problem.code).toBe('precondition_failed');
     expect(problem.detail).toContain('GET /v1/products/');
@@ -100,8 +99,18 @@ describe('PATCH /v1/products/{id} with If-Match', () => {
     expect(card.title).toBe('From the tablet');
     expect(card.variants.map((v: { stock: number }) => v.stock)).toEqual([3, 3]);
     expect(card.updatedAt).toBe(kept);
-    // Merged onto the current card with its tag, the phone's edit goes through.
-    expect((await patch({ title: 'From the phone' }, etagOf(await get()))).status).toBe(200);
+    // Reapplied with the current tag, the phone's edit goes through, every part of it.
+    const merged = await patch(phoneEdit, etagOf(await get()));
+    expect(merged.status).toBe(200);
+    expect(merged.json.title).toBe('From the phone');
+    expect(merged.json.price).toEqual({ amount: 100, currency: 'EUR' });
+    expect(
+      merged.json.variants.map((v: { options: { size: string }; stock: number }) => [v.options.size, v.stock]),
+    ).toEqual([
+      ['S', 9],
+      ['M', 3],
+      ['L', 1],
+    ]);
   });
 
   it('lets exactly one of two edits sent at once with the same tag win', async () => {

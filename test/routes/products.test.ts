@@ -135,7 +135,7 @@ describe('GET /v1/products/{id}', () => {
     expect(res.status).toBe(200);
     // Social proof carries the time it was computed; the rest of the card is exactly what was created.
     expect(res.json).toEqual({ ...made, socialProof: { ...made.socialProof, asOf: expect.any(String) } });
-    expect(res.headers.get('etag')).toMatch(/^"[\w-]+"$/);
+    expect(res.headers.get('etag')).toMatch(/^"[0-9a-z]+\.[\w-]{22}"$/);
     expect(res.headers.get('cache-control')).toBe('public, max-age=30, stale-while-revalidate=60');
     expect(res.headers.get('vary')).toContain('Authorization');
     const signedIn = await call('GET', `/v1/products/${made.id}`, { token: creator.token });

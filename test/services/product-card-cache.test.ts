@@ -14,7 +14,7 @@ import { createProductApi } from '../helpers/products';
 import { signUp } from '../helpers/users';
 
 const card = async (id: string) => (await call('GET', `/v1/products/${id}`)).json;
-const kvCard = (id: string) => env.PRODUCT_CARDS.get(`card:v1:${id}`);
+const kvCard = (id: string) => env.PRODUCT_CARDS.get(`card:v2:${id}`);
 
 async function cachedProduct(stock = 5) {
   const creator = await signUp('creator');

@@ -4,7 +4,14 @@ import { createDb } from '../../db/client';
 import { requireUser } from '../../lib/auth';
 import type { AppEnv } from '../../lib/context';
 import { ApiError } from '../../lib/errors';
-import { catalogCacheHeaders, etagMatches, pickFields, strongEtag } from '../../lib/http-cache';
+import {
+  catalogCacheHeaders,
+  etagMatches,
+  ifMatchVersions,
+  pickFields,
+  strongEtag,
+  versionedEtag,
+} from '../../lib/http-cache';
 import { buildProductCard } from '../../services/product-card';
 import { getCardEntry, parsedCard } from '../../services/product-card-cache';
 import { currentListGeneration, getListPage, putListPage } from '../../services/product-list-cache';
@@ -23,11 +30,18 @@ function events(c: Context<AppEnv>) {
   return { env: c.env, requestId: c.get('requestId'), waitUntil: (p: Promise<unknown>) => c.executionCtx.waitUntil(p) };
 }
 
+/**
+ * The card as written, read from D1 (never a cache), with its ETag: the version the next GET names too. The
+ * digest may differ from that GET's, as every build computes social proof afresh (its `asOf`).
+ */
 async function freshCard(c: Context<AppEnv>, id: string) {
-  const card = await buildProductCard(c.env, createDb(c.env.DB), id);
-  if (!card) throw new ApiError('not_found', 'Product not found');
-  return card;
+  const built = await buildProductCard(c.env, createDb(c.env.DB), id);
+  if (!built) throw new ApiError('not_found', 'Product not found');
+  c.header('ETag', await versionedEtag(built.version, JSON.stringify(built.card)));
+  return built.card;
 }
+
+const precondition = (ifMatch: string | undefined) => (ifMatch === undefined ? undefined : ifMatchVersions(ifMatch));
 
 export const listHandler: RouteHandler<typeof list, AppEnv> = async (c) => {
   const query = c.req.valid('query');
@@ -52,9 +66,9 @@ export const getOneHandler: RouteHandler<typeof getOne, AppEnv> = async (c) => {
   if (!entry) throw new ApiError('not_found', 'Product not found');
   const { fields } = c.req.valid('query');
   if (!fields) return sendCached(c, entry.body, entry.etag);
-  // A sparse card is a different representation, so its ETag differs, but it still derives from the cached one.
+  // A sparse card is a different representation, so its digest differs; it names the same version (If-Match).
   const body = JSON.stringify(pickFields(parsedCard(entry), fields));
-  return sendCached(c, body, `${entry.etag.slice(0, -1)}.${fields.join('.')}"`);
+  return sendCached(c, body, await versionedEtag(entry.version, body));
 };
 
 export const createHandler: RouteHandler<typeof create, AppEnv> = async (c) => {
@@ -66,12 +80,25 @@ export const createHandler: RouteHandler<typeof create, AppEnv> = async (c) => {
 
 export const patchHandler: RouteHandler<typeof patch, AppEnv> = async (c) => {
   const { id } = c.req.valid('param');
-  await updateProduct(createDb(c.env.DB), requireUser(c), id, c.req.valid('json'), events(c));
+  await updateProduct(
+    createDb(c.env.DB),
+    requireUser(c),
+    id,
+    c.req.valid('json'),
+    events(c),
+    precondition(c.req.valid('header')['if-match']),
+  );
   return c.json(await freshCard(c, id), 200);
 };
 
 export const removeHandler: RouteHandler<typeof remove, AppEnv> = async (c) => {
   const { id } = c.req.valid('param');
-  await deleteProduct(createDb(c.env.DB), requireUser(c), id, events(c));
+  await deleteProduct(
+    createDb(c.env.DB),
+    requireUser(c),
+    id,
+    events(c),
+    precondition(c.req.valid('header')['if-match']),
+  );
   return c.body(null, 204);
 };

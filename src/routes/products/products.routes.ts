@@ -17,9 +17,32 @@ import {
 const tags = ['Catalog'];
 
 const cachedRead = {
-  ETag: { description: 'Strong validator; send it back as If-None-Match', schema: { type: 'string' as const } },
+  ETag: {
+    description:
+      'Strong validator; send it back as If-None-Match. On a card, `"<version>.<digest>"`: PATCH and DELETE take it as If-Match',
+    schema: { type: 'string' as const },
+  },
   'Cache-Control': {
     description: 'public with a short max-age for anonymous reads, private for signed-in ones',
+    schema: { type: 'string' as const },
+  },
+};
+
+const IfMatch = z.object({
+  'if-match': z
+    .string()
+    .optional()
+    .openapi({
+      param: { name: 'if-match', in: 'header', required: false },
+      description:
+        'The ETag of the card this change was made on (GET /v1/products/{id}, with or without ?fields=): edited since (another device, a replayed edit) → 412, GET it again and reapply. Only edits move it, not stock, sales or social proof. `*`: any version. Without it the write always applies.',
+      example: '"2.8c1IhFq0vJ3tUeY7Zp2WkA"',
+    }),
+});
+
+const writtenTag = {
+  ETag: {
+    description: 'The ETag of the card as written (a GET now gives the same): send it as If-Match with the next edit',
     schema: { type: 'string' as const },
   },
 };
@@ -70,7 +93,10 @@ export const create = createRoute({
   security: bearerSecurity,
   middleware: [requireRole('creator')] as const,
   request: { body: jsonBody(ProductCreate) },
-  responses: { 201: jsonContent(ProductCard, 'The new product card'), ...problems(400, 401, 403) },
+  responses: {
+    201: { ...jsonContent(ProductCard, 'The new product card'), headers: writtenTag },
+    ...problems(400, 401, 403),
+  },
 });
 
 export const patch = createRoute({
@@ -79,12 +105,14 @@ export const patch = createRoute({
   path: '/v1/products/{id}',
   tags,
   summary: 'Change a product you own (admins: any). Variant stock sets units on hand.',
+  description:
+    'Send the ETag of the card the edit was made on as If-Match so an edit from another device (or an old one replayed) is never overwritten unseen (412 precondition_failed: GET the card again, reapply, send with the new ETag).',
   security: bearerSecurity,
   middleware: [requireRole()] as const,
-  request: { params: IdParams('product'), body: jsonBody(ProductPatch) },
+  request: { params: IdParams('product'), headers: IfMatch, body: jsonBody(ProductPatch) },
   responses: {
-    200: jsonContent(ProductCard, 'The updated product card'),
-    ...problems(400, 401, 404, 409),
+    200: { ...jsonContent(ProductCard, 'The updated product card'), headers: writtenTag },
+    ...problems(400, 401, 404, 409, 412),
   },
 });
 
@@ -94,8 +122,9 @@ export const remove = createRoute({
   path: '/v1/products/{id}',
   tags,
   summary: 'Delete a product you own (admins: any)',
+  description: 'With If-Match, only the version it names is deleted (412 precondition_failed when edited since).',
   security: bearerSecurity,
   middleware: [requireRole()] as const,
-  request: { params: IdParams('product') },
-  responses: { 204: { description: 'Deleted' }, ...problems(400, 401, 404, 409) },
+  request: { params: IdParams('product'), headers: IfMatch },
+  responses: { 204: { description: 'Deleted' }, ...problems(400, 401, 404, 409, 412) },
 });
