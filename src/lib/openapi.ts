@@ -48,7 +48,7 @@ const problemDescriptions: Record<number, string> = {
   413: 'Request body too large',
   415: 'The request body is not JSON',
   410: 'No longer available (expired or ended)',
-  412: 'If-Match names a version that is no longer current: read it again, merge your change, retry with the new ETag',
+  412: 'If-Match names a version that is no longer current (read it again, merge your change, retry with the new ETag), or If-None-Match: * found one stored',
   422: 'Idempotency-Key reused with a different request, or a request that cannot be carried out',
   426: 'A WebSocket upgrade is required',
   429: 'Rate limited; see Retry-After',

@@ -2,7 +2,8 @@
  * The server-side cart: one row per user holding the lines as the user put them. Prices and
  * availability are looked up on every read, so the cart always shows what checkout would charge.
  * Checkout is `POST /v1/orders {fromCart: true}` (src/routes/orders), which empties it atomically.
- * `updated_at` is the cart's version: its ETag names it, and a PUT with If-Match writes only over it.
+ * `updated_at` is the cart's version: its ETag names it, and a PUT with If-Match writes only over it; a PUT with
+ * If-None-Match: * writes only where no cart is stored.
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
@@ -17,8 +18,11 @@ export async function readCartLines(db: Db, userId: string) {
   return { items: row?.items ?? [], updatedAt: row?.updatedAt ?? null };
 }
 
-/** A PUT's If-Match: `*` (a cart is stored) or the versions its tags name (0: no cart stored). */
-export type CartPrecondition = '*' | number[];
+/**
+ * A PUT's precondition: its If-Match, `*` (a cart is stored) or the versions its tags name (0: no cart stored);
+ * or `absent`, its If-None-Match: * (no cart is stored).
+ */
+export type CartPrecondition = '*' | number[] | 'absent';
 
 /**
  * Replaces the lines. The version moves past the previous one even within one millisecond, so two versions
@@ -30,7 +34,14 @@ export async function replaceCart(db: Db, userId: string, items: LineRequest[], 
   const set = { items, updatedAt: sql<number>`max(${now}, ${carts.updatedAt} + 1)` };
   const returned = { updatedAt: carts.updatedAt };
   let written: { updatedAt: number }[] = [];
-  if (ifMatch === undefined || (ifMatch !== '*' && ifMatch.includes(0))) {
+  if (ifMatch === 'absent') {
+    // One statement: of two devices creating the cart at once, the second finds the first's row.
+    written = await db
+      .insert(carts)
+      .values({ userId, items, updatedAt: now })
+      .onConflictDoNothing({ target: carts.userId })
+      .returning(returned);
+  } else if (ifMatch === undefined || (ifMatch !== '*' && ifMatch.includes(0))) {
     // No precondition, or the tag of an empty cart never stored: the cart may be created here.
     written = await db
       .insert(carts)
@@ -50,24 +61,28 @@ export async function replaceCart(db: Db, userId: string, items: LineRequest[], 
       .returning(returned);
   }
   if (written[0]) return { items, updatedAt: written[0].updatedAt };
-  return unlessAlreadySaved(db, userId, items, ifMatch === '*');
+  return unlessAlreadySaved(db, userId, items, ifMatch);
 }
+
+const refusals = {
+  any: 'If-Match: * asks for a stored cart and there is none: GET /v1/cart, merge your change into it, and PUT it with its ETag',
+  absent:
+    'If-None-Match: * saves only a first cart, and one is stored (another device saved it): GET /v1/cart, merge your change into it, and PUT it with its ETag as If-Match',
+  stale:
+    'The cart changed since the version your If-Match names (another device saved it, or it was checked out): GET /v1/cart again, merge your change into it, and PUT it with the new ETag',
+};
 
 const lineKey = (lines: LineRequest[]) => JSON.stringify(lines.map((l) => [l.productId, l.variantId, l.quantity]));
 
 /**
- * A failed If-Match is a 412, except when the cart already holds exactly these lines: RFC 9110 §13.1.1 lets
- * the server answer 2xx then, and it is what a PUT retried after its answer was lost finds (its own write).
+ * A failed precondition is a 412, except when the cart already holds exactly these lines: RFC 9110 §13.1.1
+ * lets the server answer 2xx then, and it is what a PUT retried after its answer was lost finds (its own write).
  */
-async function unlessAlreadySaved(db: Db, userId: string, items: LineRequest[], any: boolean) {
+async function unlessAlreadySaved(db: Db, userId: string, items: LineRequest[], failed?: CartPrecondition) {
   const current = await db.select().from(carts).where(eq(carts.userId, userId)).get();
   if (current && lineKey(current.items) === lineKey(items)) return current;
-  throw new ApiError(
-    'precondition_failed',
-    any
-      ? 'If-Match: * asks for a stored cart and there is none: GET /v1/cart, merge your change into it, and PUT it with its ETag'
-      : 'The cart changed since the version your If-Match names (another device saved it, or it was checked out): GET /v1/cart again, merge your change into it, and PUT it with the new ETag',
-  );
+  const why = failed === '*' ? 'any' : failed === 'absent' ? 'absent' : 'stale';
+  throw new ApiError('precondition_failed', refusals[why]);
 }
 
 const messages = {

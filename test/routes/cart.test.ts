@@ -274,6 +274,59 @@ describe('ETag and If-Match on the cart (one cart, several devices)', () => {
   });
 });
 
+describe('If-None-Match: * on PUT /v1/cart (save only a first cart)', () => {
+  async function setup() {
+    const creator = await signUp('creator');
+    const buyer = await signUp();
+    const product = await insertProduct({ creatorId: creator.id, variants: [{ price: 500, stock: 10 }] });
+    const put = (quantity: number, headers: Record<string, string> = { 'if-none-match': '*' }, token = buyer.token) =>
+      call('PUT', '/v1/cart', { token, body: { items: [{ productId: product.id, quantity }] }, headers });
+    const quantities = async (token = buyer.token) =>
+      (await call('GET', '/v1/cart', { token })).json.items.map((i: { quantity: number }) => i.quantity);
+    return { buyer, product, put, quantities };
+  }
+
+  it('saves when no cart is stored, and is a 412 with nothing written once one is', async () => {
+    const { put, quantities } = await setup();
+    const first = await put(1);
+    expect(first.status).toBe(200);
+    expect(first.headers.get('etag')).toMatch(/^"[0-9a-z]+\.[\w-]{22}"$/);
+    const second = expectProblem(await put(2), 412);
+    expect(second.code).toBe('precondition_failed');
+    expect(second.detail).toContain('If-Match');
+    expect(await quantities()).toEqual([1]);
+    // A create retried after its answer was lost finds its own lines: 200, as for If-Match.
+    expect((await put(1)).status).toBe(200);
+  });
+
+  it('lets exactly one of two devices creating the cart at once win', async () => {
+    const { put, quantities } = await setup();
+    const results = await Promise.all([put(2), put(3)]);
+    expect(results.map((r) => r.status).sort()).toEqual([200, 412]);
+    const winner = results.find((r) => r.status === 200);
+    expect(await quantities()).toEqual([winner?.json.items[0].quantity]);
+  });
+
+  it("looks only at the caller's own cart, and needs a token", async () => {
+    const { put, quantities } = await setup();
+    expect((await put(1)).status).toBe(200);
+    const other = await signUp();
+    expect((await put(4, undefined, other.token)).status).toBe(200);
+    expect(await quantities(other.token)).toEqual([4]);
+    expect(await quantities()).toEqual([1]);
+    expectProblem(await put(1, undefined, ''), 401);
+  });
+
+  it('refuses an If-None-Match other than *, or together with If-Match (400, nothing written)', async () => {
+    const { put, quantities } = await setup();
+    const bad = expectProblem(await put(1, { 'if-none-match': '"1.abc"' }), 400);
+    expect(bad.detail).toContain('If-None-Match: *');
+    expectProblem(await put(1, { 'if-none-match': 'W/"x"' }), 400);
+    expectProblem(await put(1, { 'if-none-match': '*', 'if-match': '*' }), 400);
+    expect(await quantities()).toEqual([]);
+  });
+});
+
 describe('checking out the cart', () => {
   it('leaves a cart another device saved after checkout read it', async () => {
     const creator = await signUp('creator');

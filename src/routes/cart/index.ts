@@ -6,7 +6,7 @@ import type { AppEnv } from '../../lib/context';
 import { ifMatchVersions, versionedEtag } from '../../lib/http-cache';
 import { bearerSecurity, createRouter, jsonBody, jsonContent, notModified, problems } from '../../lib/openapi';
 import { Cart, CartPut } from '../../schemas/orders';
-import { type CartView, cartView, readCartLines, replaceCart } from '../../services/cart';
+import { type CartPrecondition, type CartView, cartView, readCartLines, replaceCart } from '../../services/cart';
 
 const tags = ['Cart'];
 
@@ -17,17 +17,41 @@ const etagHeader = {
   },
 };
 
-const IfMatch = z.object({
-  'if-match': z
-    .string()
-    .optional()
-    .openapi({
-      param: { name: 'if-match', in: 'header', required: false },
-      description:
-        'The ETag of the cart this change was made on: another device saved since → 412, GET the cart again and merge. `*`: only over a stored cart. Without it the PUT always replaces the cart.',
-      example: '"mb2k9x4a.8c1IhFq0vJ3tUeY7Zp2WkA"',
-    }),
-});
+const Preconditions = z
+  .object({
+    'if-match': z
+      .string()
+      .optional()
+      .openapi({
+        param: { name: 'if-match', in: 'header', required: false },
+        description:
+          'The ETag of the cart this change was made on: another device saved since → 412, GET the cart again and merge. `*`: only over a stored cart. Without it (and without If-None-Match) the PUT always replaces the cart.',
+        example: '"mb2k9x4a.8c1IhFq0vJ3tUeY7Zp2WkA"',
+      }),
+    'if-none-match': z
+      .literal('*', {
+        error:
+          'PUT /v1/cart takes only If-None-Match: * (save only if no cart is stored); to write over a version, send its ETag as If-Match',
+      })
+      .optional()
+      .openapi({
+        param: { name: 'if-none-match', in: 'header', required: false },
+        description:
+          '`*`: save only if no cart is stored yet (a first device creating it); one is → 412, GET it and merge. Only `*` is accepted.',
+        example: '*',
+      }),
+  })
+  .refine((h) => h['if-match'] === undefined || h['if-none-match'] === undefined, {
+    path: ['if-none-match'],
+    error: 'Send If-Match (write over a version) or If-None-Match: * (write only a first cart), not both',
+  });
+
+/** The PUT's precondition from its validated headers (see CartPrecondition). */
+function preconditionOf(headers: z.infer<typeof Preconditions>): CartPrecondition | undefined {
+  if (headers['if-none-match'] === '*') return 'absent';
+  const ifMatch = headers['if-match'];
+  return ifMatch === undefined ? undefined : ifMatchVersions(ifMatch);
+}
 
 export const getCart = createRoute({
   operationId: 'cart.get',
@@ -51,10 +75,10 @@ export const putCart = createRoute({
   tags,
   summary: 'Replace my cart (it follows me across devices); check out with POST /v1/orders {fromCart: true}',
   description:
-    'Send the ETag of the cart the change was made on as If-Match so a device never overwrites what another saved since (412 precondition_failed: GET the cart again, merge, PUT with the new ETag).',
+    'Send the ETag of the cart the change was made on as If-Match so a device never overwrites what another saved since (412 precondition_failed: GET the cart again, merge, PUT with the new ETag). If-None-Match: * saves only a first cart (412 when one is stored).',
   security: bearerSecurity,
   middleware: [requireRole()] as const,
-  request: { headers: IfMatch, body: jsonBody(CartPut) },
+  request: { headers: Preconditions, body: jsonBody(CartPut) },
   responses: {
     200: { ...jsonContent(Cart, 'The cart as stored, priced now'), headers: etagHeader },
     ...problems(400, 401, 412, 413),
@@ -79,8 +103,7 @@ export const cartRouter = createRouter()
   })
   .openapi(putCart, async (c) => {
     const db = createDb(c.env.DB);
-    const ifMatch = c.req.valid('header')['if-match'];
-    const precondition = ifMatch === undefined ? undefined : ifMatchVersions(ifMatch);
+    const precondition = preconditionOf(c.req.valid('header'));
     const cart = await replaceCart(db, requireUser(c).userId, c.req.valid('json').items, precondition);
     c.header('Cache-Control', 'private, no-store');
     // The body is the cart's current representation (priced now, not the lines as sent), which the ETag names.
