@@ -46,7 +46,7 @@ export const products = sqliteTable(
     searchRowid: integer('search_rowid'),
   },
   // Every sort key has an index alone and behind each equality filter (category, creator), so each documented
-  // filter + sort combination is an index range walk that stops after `limit` rows (test/services/catalog-plans.test.ts).
+  // filter + sort combination is an index range walk that stops after `limit` rows (test/services/product-search-plans.test.ts).
   (t) => [
     index('products_newest_idx').on(t.createdAt, t.id),
     index('products_price_idx').on(t.minPrice, t.id),
