@@ -46,7 +46,8 @@ const lastInvalidated = new Map<string, number>();
 
 // v2: the ETag names the product version. Entries under v1 hold tags that name none (If-Match could never match
 // them), so they are left to expire rather than served.
-const kvKey = (productId: string) => `card:v2:${productId}`;
+/** The card's KV key (exported for tests that look at KV itself). */
+export const cardKvKey = (productId: string) => `card:v2:${productId}`;
 
 function remember(productId: string, entry: CardEntry): void {
   if (memory.size >= MEMORY_MAX_ENTRIES) memory.delete(memory.keys().next().value as string);
@@ -79,7 +80,7 @@ export async function getCardEntry(
   const hit = memory.get(productId);
   if (hit && hit.expiresAt > now) return hit;
   const startedAt = clock;
-  const stored = await env.PRODUCT_CARDS.get(kvKey(productId));
+  const stored = await env.PRODUCT_CARDS.get(cardKvKey(productId));
   const fromStore = stored ? fromKv(stored, now) : null;
   if (fromStore) {
     if (!invalidatedSince(productId, startedAt)) remember(productId, fromStore);
@@ -93,7 +94,7 @@ export async function getCardEntry(
   const entry: CardEntry = { body, etag, version, expiresAt: now + MEMORY_TTL_MS, parsed: card };
   if (!invalidatedSince(productId, startedAt)) {
     remember(productId, entry);
-    waitUntil(env.PRODUCT_CARDS.put(kvKey(productId), `${entry.etag}\n${body}`, { expirationTtl: KV_TTL_SECONDS }));
+    waitUntil(env.PRODUCT_CARDS.put(cardKvKey(productId), `${entry.etag}\n${body}`, { expirationTtl: KV_TTL_SECONDS }));
   }
   return entry;
 }
@@ -110,7 +111,7 @@ export async function invalidateCards(env: Env, productIds: Iterable<string>): P
   for (const id of new Set(productIds)) {
     lastInvalidated.set(id, clock);
     memory.delete(id);
-    deletes.push(env.PRODUCT_CARDS.delete(kvKey(id)));
+    deletes.push(env.PRODUCT_CARDS.delete(cardKvKey(id)));
   }
   await Promise.all(deletes);
 }

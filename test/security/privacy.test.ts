@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { liveStub, unwrap } from '../../src/services/live-sessions';
+import { cardKvKey } from '../../src/services/product-card-cache';
 import { SoftwareAuthenticator } from '../helpers/authenticator';
 import { insertProduct } from '../helpers/catalog';
 import { call, expectProblem } from '../helpers/http';
@@ -236,7 +237,7 @@ describe('DELETE /v1/me (erasure)', () => {
     const cached = await call('GET', `/v1/products/${product.id}?fields=socialProof`);
     expect(cached.json.socialProof).toMatchObject({ rating: 2, reviewCount: 1, likes: 1 });
     await new Promise((r) => setTimeout(r, 20)); // the KV fill runs after the response (waitUntil)
-    const kvCard = () => env.PRODUCT_CARDS.get(`card:v1:${product.id}`);
+    const kvCard = () => env.PRODUCT_CARDS.get(cardKvKey(product.id));
     expect(await kvCard()).toContain(product.id);
 
     expect((await call('DELETE', '/v1/me', { token: sam.token })).status).toBe(204);

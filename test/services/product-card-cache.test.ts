@@ -7,14 +7,14 @@ import { describe, expect, it } from 'vitest';
 import { createDb } from '../../src/db/client';
 import { emitDomainEvent } from '../../src/services/domain-events';
 import { refreshProductStatement, releaseStatements, reserveStatements } from '../../src/services/inventory';
-import { getCardEntry, invalidateCards } from '../../src/services/product-card-cache';
+import { cardKvKey, getCardEntry, invalidateCards } from '../../src/services/product-card-cache';
 import { insertProduct } from '../helpers/catalog';
 import { call } from '../helpers/http';
 import { createProductApi } from '../helpers/products';
 import { signUp } from '../helpers/users';
 
 const card = async (id: string) => (await call('GET', `/v1/products/${id}`)).json;
-const kvCard = (id: string) => env.PRODUCT_CARDS.get(`card:v2:${id}`);
+const kvCard = (id: string) => env.PRODUCT_CARDS.get(cardKvKey(id));
 
 async function cachedProduct(stock = 5) {
   const creator = await signUp('creator');
