@@ -2,7 +2,7 @@
  * Route-building helpers: a router whose validation failures become problem+json, and response
  * shorthands so every route documents its errors the same way.
  */
-import { OpenAPIHono, type z } from '@hono/zod-openapi';
+import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { ProblemSchema } from '../schemas/common';
 import { TOKEN_NOT_READ } from './admission';
 import type { AppEnv } from './context';
@@ -66,6 +66,17 @@ export function problems(...statuses: (keyof typeof problemDescriptions)[]) {
 }
 
 export const bearerSecurity = [{ bearerAuth: [] }];
+
+/**
+ * The optional If-Match request header of a write to a versioned record (src/lib/http-cache.ts
+ * `ifMatchVersions`): what it protects is the route's to say.
+ */
+export function ifMatchHeader(description: string, example: string) {
+  return z
+    .string()
+    .optional()
+    .openapi({ param: { name: 'if-match', in: 'header', required: false }, description, example });
+}
 
 /** The 304 of a GET whose answer carries an ETag: every one that is not `no-store` (conditionalGet). */
 export const notModified = { 304: { description: 'Not modified (If-None-Match matched the ETag)' } };

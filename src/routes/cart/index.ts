@@ -4,7 +4,15 @@ import { createDb } from '../../db/client';
 import { requireRole, requireUser } from '../../lib/auth';
 import type { AppEnv } from '../../lib/context';
 import { ifMatchVersions, versionedEtag } from '../../lib/http-cache';
-import { bearerSecurity, createRouter, jsonBody, jsonContent, notModified, problems } from '../../lib/openapi';
+import {
+  bearerSecurity,
+  createRouter,
+  ifMatchHeader,
+  jsonBody,
+  jsonContent,
+  notModified,
+  problems,
+} from '../../lib/openapi';
 import { Cart, CartPut } from '../../schemas/orders';
 import { type CartPrecondition, type CartView, cartView, readCartLines, replaceCart } from '../../services/cart';
 
@@ -19,15 +27,10 @@ const etagHeader = {
 
 const Preconditions = z
   .object({
-    'if-match': z
-      .string()
-      .optional()
-      .openapi({
-        param: { name: 'if-match', in: 'header', required: false },
-        description:
-          'The ETag of the cart this change was made on: another device saved since → 412, GET the cart again and merge. `*`: only over a stored cart. Without it (and without If-None-Match) the PUT always replaces the cart.',
-        example: '"mb2k9x4a.8c1IhFq0vJ3tUeY7Zp2WkA"',
-      }),
+    'if-match': ifMatchHeader(
+      'The ETag of the cart this change was made on: another device saved since → 412, GET the cart again and merge. `*`: only over a stored cart. Without it (and without If-None-Match) the PUT always replaces the cart.',
+      '"mb2k9x4a.8c1IhFq0vJ3tUeY7Zp2WkA"',
+    ),
     'if-none-match': z
       .literal('*', {
         error:

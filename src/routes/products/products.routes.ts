@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireRole } from '../../lib/auth';
-import { bearerSecurity, jsonBody, jsonContent, notModified, problems } from '../../lib/openapi';
+import { bearerSecurity, ifMatchHeader, jsonBody, jsonContent, notModified, problems } from '../../lib/openapi';
 import { Page } from '../../lib/pagination';
 import { IdParams } from '../../schemas/common';
 import {
@@ -29,15 +29,10 @@ const cachedRead = {
 };
 
 const IfMatch = z.object({
-  'if-match': z
-    .string()
-    .optional()
-    .openapi({
-      param: { name: 'if-match', in: 'header', required: false },
-      description:
-        'The ETag of the card this change was made on (GET /v1/products/{id}, with or without ?fields=): edited since (another device, a replayed edit) → 412, GET it again and reapply. Only edits move it, not stock, sales or social proof. `*`: any version. Without it the write always applies.',
-      example: '"2.8c1IhFq0vJ3tUeY7Zp2WkA"',
-    }),
+  'if-match': ifMatchHeader(
+    'The ETag of the card this change was made on (GET /v1/products/{id}, with or without ?fields=): edited since (another device, a replayed edit) → 412, GET it again and reapply. Only edits move it, not stock, sales or social proof. `*`: any version. Without it the write always applies.',
+    '"2.8c1IhFq0vJ3tUeY7Zp2WkA"',
+  ),
 });
 
 const writtenTag = {
