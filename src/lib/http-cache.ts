@@ -23,9 +23,18 @@ export async function versionedEtag(version: number, body: string): Promise<stri
   return `"${version.toString(36)}.${(await strongEtag(body)).slice(1)}`;
 }
 
-/** The version a tag made by `versionedEtag` names (`"<version>.<digest>"`, quoted); undefined for any other. */
+/**
+ * The tag of a representation derived from a tagged one by a fixed choice (e.g. sparse `fields` of a card):
+ * `"<version>.<digest>.<choice>"`. The same tag and choice always give the same body, so it is as strong as
+ * the one it derives from, and costs a string concatenation rather than a digest of the body.
+ */
+export function derivedEtag(etag: string, choice: string[]): string {
+  return `${etag.slice(0, -1)}.${choice.join('.')}"`;
+}
+
+/** The version a tag made by `versionedEtag` (or derived from one) names; undefined for any other. */
 export function etagVersion(etag: string): number | undefined {
-  const version = /^"([0-9a-z]{1,10})\.[\w-]{22}"$/.exec(etag)?.[1];
+  const version = /^"([0-9a-z]{1,10})\.[\w-]{22}(?:\.[\w.]+)?"$/.exec(etag)?.[1];
   return version === undefined ? undefined : Number.parseInt(version, 36);
 }
 

@@ -6,6 +6,7 @@ import type { AppEnv } from '../../lib/context';
 import { ApiError } from '../../lib/errors';
 import {
   catalogCacheHeaders,
+  derivedEtag,
   etagMatches,
   ifMatchVersions,
   pickFields,
@@ -68,7 +69,7 @@ export const getOneHandler: RouteHandler<typeof getOne, AppEnv> = async (c) => {
   if (!fields) return sendCached(c, entry.body, entry.etag);
   // A sparse card is a different representation, so its digest differs; it names the same version (If-Match).
   const body = JSON.stringify(pickFields(parsedCard(entry), fields));
-  return sendCached(c, body, await versionedEtag(entry.version, body));
+  return sendCached(c, body, derivedEtag(entry.etag, fields));
 };
 
 export const createHandler: RouteHandler<typeof create, AppEnv> = async (c) => {

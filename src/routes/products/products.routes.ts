@@ -19,7 +19,7 @@ const tags = ['Catalog'];
 const cachedRead = {
   ETag: {
     description:
-      'Strong validator; send it back as If-None-Match. On a card, `"<version>.<digest>"`: PATCH and DELETE take it as If-Match',
+      'Strong validator; send it back as If-None-Match. On a card, `"<version>.<digest>"` (a sparse read adds `.<fields>`): PATCH and DELETE take it as If-Match',
     schema: { type: 'string' as const },
   },
   'Cache-Control': {
