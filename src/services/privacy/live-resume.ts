@@ -6,7 +6,7 @@
  * `eraseUser` finds nothing the second time, an ended show is skipped).
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { createDb } from '../../db/client';
+import { createDb, type Db } from '../../db/client';
 import { liveParticipants, liveSessions, users } from '../../db/schema';
 import { log } from '../../lib/logger';
 import type { EventContext } from '../domain-events';
@@ -22,6 +22,16 @@ const PER_RUN = 25;
  */
 const anyOrder = sql`random()`;
 
+/** Participation rows of erased users, each a session whose object still keeps something of them (a few, any order). */
+export const leftParticipations = (db: Db) =>
+  db
+    .select({ sessionId: liveParticipants.sessionId, userId: liveParticipants.userId })
+    .from(users)
+    .innerJoin(liveParticipants, eq(liveParticipants.userId, users.id))
+    .where(erasedAccounts())
+    .orderBy(anyOrder)
+    .limit(PER_RUN);
+
 export async function finishLiveErasures(ctx: EventContext) {
   const db = createDb(ctx.env.DB);
   const [shows, rows] = await db.batch([
@@ -33,13 +43,7 @@ export async function finishLiveErasures(ctx: EventContext) {
       .where(and(inArray(liveSessions.status, ['scheduled', 'live']), eq(users.passwordHash, ERASED_PASSWORD_HASH)))
       .orderBy(anyOrder)
       .limit(PER_RUN),
-    db
-      .select({ sessionId: liveParticipants.sessionId, userId: liveParticipants.userId })
-      .from(users)
-      .innerJoin(liveParticipants, eq(liveParticipants.userId, users.id))
-      .where(erasedAccounts())
-      .orderBy(anyOrder)
-      .limit(PER_RUN),
+    leftParticipations(db),
   ]);
   let ended = 0;
   for (const show of shows) {
