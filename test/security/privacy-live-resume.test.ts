@@ -31,6 +31,24 @@ const participation = async (userId: string) =>
       .all<{ id: string }>()
   ).results.map((row) => row.id);
 
+/** The user's participation rows, and whether each is marked as left by an erasure for the cron. */
+const marks = async (userId: string) =>
+  (
+    await env.DB.prepare(
+      'select session_id as id, erasure_left_at is not null as left from live_participants where user_id = ? order by session_id',
+    )
+      .bind(userId)
+      .all<{ id: string; left: number }>()
+  ).results;
+
+/** Runs the UPDATE statements of the migration that introduced the mark, as on a database that had such rows. */
+const rerunMarkMigration = async () => {
+  const migration = env.TEST_MIGRATIONS.find((m) => m.name.startsWith('0018_'));
+  const updates = migration?.queries.filter((q) => /^\s*update\b/i.test(q.replace(/^\s*--.*$/gm, ''))) ?? [];
+  expect(updates).toHaveLength(1);
+  for (const query of updates) await env.DB.prepare(query).run();
+};
+
 const sessionStatus = async (sessionId: string) =>
   (await env.DB.prepare('select status from live_sessions where id = ?').bind(sessionId).first())?.status;
 
@@ -74,6 +92,49 @@ describe('erasure with a session object that fails', () => {
     await restoreTable(broken.id, 'chat_posts');
     expect((await runScheduledMaintenance(env)).finishedErasures).toMatchObject({ sessions: 1 });
     expect(await participation(sam.id)).toEqual([]);
+    expect(await storedAbout(broken.id, sam.id)).toEqual({ chat: 0, holds: 0 });
+  });
+
+  it('marks a participation the user already had, and the cron finishes it', async () => {
+    const broken = await liveShow();
+    const other = await liveShow();
+    const sam = await signUp();
+    const viewer = await connectAs(broken.id, sam.token);
+    viewer.send({ type: 'chat', text: 'hello from sam' });
+    await viewer.next('chat');
+    // Someone else still taking part: their row is no erasure's, so never the cron's.
+    const ada = await signUp();
+    await connectAs(other.id, ada.token);
+    expect(await marks(sam.id)).toEqual([{ id: broken.id, left: 0 }]);
+    await breakTable(broken.id, 'chat_posts');
+
+    expect((await call('DELETE', '/v1/me', { token: sam.token })).status).toBe(204);
+    expect(await marks(sam.id)).toEqual([{ id: broken.id, left: 1 }]);
+    expect(await marks(ada.id)).toEqual([{ id: other.id, left: 0 }]);
+
+    await restoreTable(broken.id, 'chat_posts');
+    expect((await runScheduledMaintenance(env)).finishedErasures).toMatchObject({ sessions: 1 });
+    expect(await marks(sam.id)).toEqual([]);
+    expect(await marks(ada.id)).toEqual([{ id: other.id, left: 0 }]);
+    expect(await storedAbout(broken.id, sam.id)).toEqual({ chat: 0, holds: 0 });
+  });
+
+  it('finishes a row an erasure left before rows were marked: the migration marks it', async () => {
+    const broken = await liveShow();
+    const sam = await signUp();
+    await hold(broken.id, sam.token, broken.product.id, 1);
+    await breakTable(broken.id, 'chat_posts');
+    expect((await call('DELETE', '/v1/me', { token: sam.token })).status).toBe(204);
+    await restoreTable(broken.id, 'chat_posts');
+    // As such a row was before the mark existed: the cron does not see it.
+    await env.DB.prepare('update live_participants set erasure_left_at = null where user_id = ?').bind(sam.id).run();
+    await runScheduledMaintenance(env);
+    expect(await marks(sam.id)).toEqual([{ id: broken.id, left: 0 }]);
+
+    await rerunMarkMigration();
+    expect(await marks(sam.id)).toEqual([{ id: broken.id, left: 1 }]);
+    expect((await runScheduledMaintenance(env)).finishedErasures).toMatchObject({ sessions: 1 });
+    expect(await marks(sam.id)).toEqual([]);
     expect(await storedAbout(broken.id, sam.id)).toEqual({ chat: 0, holds: 0 });
   });
 

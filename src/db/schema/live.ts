@@ -106,8 +106,17 @@ export const liveParticipants = sqliteTable(
     sessionId: text('session_id').notNull(),
     userId: text('user_id').notNull(),
     firstSeenAt: integer('first_seen_at').notNull(),
+    /**
+     * Set (epoch ms) when an erasure left the row because the session's object could not erase the user; the
+     * maintenance cron finishes it and deletes the row (src/services/privacy/live-resume.ts).
+     */
+    erasureLeftAt: integer('erasure_left_at'),
   },
-  (t) => [primaryKey({ columns: [t.userId, t.sessionId] })],
+  (t) => [
+    primaryKey({ columns: [t.userId, t.sessionId] }),
+    // The cron's read every minute: only the few rows erasures left, however many accounts were ever erased.
+    index('live_participants_erasure_left_idx').on(t.erasureLeftAt).where(sql`${t.erasureLeftAt} is not null`),
+  ],
 );
 
 export type LiveSessionRow = typeof liveSessions.$inferSelect;

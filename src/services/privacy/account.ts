@@ -4,7 +4,7 @@
  * exported. Erasure anonymises the user row (other areas' records keep pointing at an id that no longer
  * names anyone) and deletes sessions, refresh tokens and passkeys.
  */
-import { and, desc, eq, gte, lt, ne, or } from 'drizzle-orm';
+import { and, desc, eq, lt, ne, or } from 'drizzle-orm';
 import { createDb } from '../../db/client';
 import { auditEvents, authSessions, passkeys, refreshTokens, users, webauthnChallenges } from '../../db/schema';
 import { allPages, type PrivacyArea } from '../privacy';
@@ -18,14 +18,6 @@ export const notErased = () => ne(users.passwordHash, ERASED_PASSWORD_HASH);
 /** An erased account's email: unique and unreachable (.invalid is reserved), so the address can be registered again. */
 const ERASED_EMAIL_PREFIX = 'erased-';
 const erasedEmail = (userId: string) => `${ERASED_EMAIL_PREFIX}${userId}@erased.invalid`;
-
-/**
- * A condition on `users`: the account was erased, found through the unique email index (the range of
- * `erased-…` addresses) rather than by reading every account; for the maintenance cron's look for erasures
- * left unfinished. `'erased.'` is the first string after every one starting with `erased-`.
- */
-export const erasedAccounts = () =>
-  and(gte(users.email, ERASED_EMAIL_PREFIX), lt(users.email, 'erased.'), eq(users.passwordHash, ERASED_PASSWORD_HASH));
 
 export const accountArea: PrivacyArea = {
   name: 'account',

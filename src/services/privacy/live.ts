@@ -12,16 +12,16 @@
  *
  * An object that cannot do its part (unreachable, overloaded, its storage failing) does not stop the erasure:
  * a failed one waits for the user to sign in again and retry (their tokens are already revoked), and one
- * broken object would fail every retry. The session is
- * skipped and its participation row kept (written if only a hold led here); the maintenance cron finishes
- * both that and a show left running (live-resume.ts).
+ * broken object would fail every retry. The session is skipped and its participation row kept (written if only
+ * a hold led here), marked as left; the maintenance cron finishes both that and a show left running
+ * (live-resume.ts).
  */
 import { and, eq, exists, ne, notExists, or } from 'drizzle-orm';
 import { createDb, type Db } from '../../db/client';
 import { holds, liveParticipants, liveSessions, orders } from '../../db/schema';
 import { log } from '../../lib/logger';
 import type { EventContext } from '../domain-events';
-import { liveStub, recordParticipant, unwrap } from '../live-sessions';
+import { liveStub, unwrap } from '../live-sessions';
 import { placeOrderFromHold } from '../order-from-hold';
 import type { PrivacyArea } from '../privacy';
 
@@ -52,6 +52,18 @@ export function unlinkSettledHolds(db: Db, userId: string) {
       ),
     )
     .returning({ id: holds.id });
+}
+
+/**
+ * Keeps the user's participation in a session whose object could not erase them, marked for the cron (an
+ * upsert: a row they had from taking part gets the mark too). A statement, to run in a batch.
+ */
+function leaveForCron(db: Db, sessionId: string, userId: string) {
+  const now = Date.now();
+  return db
+    .insert(liveParticipants)
+    .values({ sessionId, userId, firstSeenAt: now, erasureLeftAt: now })
+    .onConflictDoUpdate({ target: [liveParticipants.userId, liveParticipants.sessionId], set: { erasureLeftAt: now } });
 }
 
 /** Writes the orders of the user's holds converted without one (the Worker stopped in between); logged if not. */
@@ -174,7 +186,7 @@ export const liveArea: PrivacyArea = {
     const [, unlinked] = await db.batch([
       db.delete(liveParticipants).where(eq(liveParticipants.userId, userId)),
       unlinkSettledHolds(db, userId),
-      ...left.map((id) => recordParticipant(db, id, userId)),
+      ...left.map((id) => leaveForCron(db, id, userId)),
     ]);
     return {
       sessions: sessionIds.length,
