@@ -3,17 +3,25 @@
  * session's Durable Object with its typed results turned back into `ApiError`s.
  */
 import type { z } from '@hono/zod-openapi';
-import { and, desc, eq, lt, or } from 'drizzle-orm';
+import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
 import type { LiveResult } from '../../durable-objects/live/errors';
 import { inList, insertRows } from '../db/bounded';
 import type { Db } from '../db/client';
-import { type LiveSessionRow, liveParticipants, liveSessionProducts, liveSessions, products } from '../db/schema';
+import {
+  type LiveSessionRow,
+  liveParticipants,
+  liveSessionProducts,
+  liveSessions,
+  products,
+  users,
+} from '../db/schema';
 import type { AuthContext } from '../lib/context';
 import { ApiError } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { decodeCursor, paginate } from '../lib/pagination';
 import { toIso } from '../schemas/common';
 import type { LiveSession, LiveSessionCreate } from '../schemas/live-sessions';
+import { ERASED_PASSWORD_HASH } from './privacy/account';
 
 /** The session's object. Named by the session id, so every Worker reaches the same one. */
 export function liveStub(env: Env, sessionId: string) {
@@ -152,5 +160,15 @@ export async function listLiveSessions(
 
 /** Remembers that a signed-in user took part, so privacy export and erasure find this session. */
 export function recordParticipant(db: Db, sessionId: string, userId: string) {
-  return db.insert(liveParticipants).values({ sessionId, userId, firstSeenAt: Date.now() }).onConflictDoNothing();
+  const now = Date.now();
+  // Marked for the cron (privacy/live-resume.ts) when the account was erased meanwhile: a request that passed
+  // sign-in before the erasure records its row after the erasure's last batch, and the cron finds only marked rows.
+  const erasedNow = db
+    .select({ at: sql<number>`${now}` })
+    .from(users)
+    .where(and(eq(users.id, userId), eq(users.passwordHash, ERASED_PASSWORD_HASH)));
+  return db
+    .insert(liveParticipants)
+    .values({ sessionId, userId, firstSeenAt: now, erasureLeftAt: sql`(${erasedNow})` })
+    .onConflictDoNothing();
 }

@@ -2,7 +2,8 @@
 // session, and the maintenance cron finishes the object's part once it can (privacy/live-resume.ts).
 import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { liveStub, unwrap } from '../../src/services/live-sessions';
+import { createDb } from '../../src/db/client';
+import { liveStub, recordParticipant, unwrap } from '../../src/services/live-sessions';
 import { runScheduledMaintenance } from '../../src/services/maintenance';
 import { call } from '../helpers/http';
 import { connectAs, hold, liveShow } from '../helpers/live';
@@ -117,6 +118,21 @@ describe('erasure with a session object that fails', () => {
     expect(await marks(sam.id)).toEqual([]);
     expect(await marks(ada.id)).toEqual([{ id: other.id, left: 0 }]);
     expect(await storedAbout(broken.id, sam.id)).toEqual({ chat: 0, holds: 0 });
+  });
+
+  it('marks a participation a request already in flight records after the erasure, so the cron still finds it', async () => {
+    const show = await liveShow();
+    const sam = await signUp();
+    expect((await call('DELETE', '/v1/me', { token: sam.token })).status).toBe(204);
+    // A hold or ticket request that passed sign-in before the erasure records sam's participation after it.
+    await createDb(env.DB).batch([recordParticipant(createDb(env.DB), show.id, sam.id)]);
+    expect(await marks(sam.id)).toEqual([{ id: show.id, left: 1 }]);
+    expect((await runScheduledMaintenance(env)).finishedErasures).toMatchObject({ sessions: 1 });
+    expect(await marks(sam.id)).toEqual([]);
+    // Anyone not erased is recorded unmarked, as before.
+    const ada = await signUp();
+    await createDb(env.DB).batch([recordParticipant(createDb(env.DB), show.id, ada.id)]);
+    expect(await marks(ada.id)).toEqual([{ id: show.id, left: 0 }]);
   });
 
   it('finishes a row an erasure left before rows were marked: the migration marks it', async () => {
