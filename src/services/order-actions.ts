@@ -70,6 +70,20 @@ export async function cancelOrder(
   throw illegal((await findOrder(db, order.id)) ?? order, 'cancelled');
 }
 
+/**
+ * Cancels an unpaid order that has a line of an erased creator's product, as a payment for it succeeds anyway
+ * (an intent handed out before the erasure): nobody would ship it. The webhook then refunds the payment
+ * (payments/events.ts). Null when the order was no longer unpaid.
+ */
+export async function cancelForErasedSeller(db: Db, orderId: string, ctx: EventContext, options: TransitionOptions) {
+  const done = await apply(db, orderId, transitions.cancel, ctx, {
+    ...options,
+    set: { cancelReason: 'seller_erased' },
+  });
+  if (done) await cancelIntentsAfter(db, done, 'abandoned', ctx);
+  return done;
+}
+
 /** Cancels the order if it is unpaid past its payment window; returns the current row either way. */
 export async function expireIfDue(db: Db, order: OrderRow, ctx: EventContext, now = Date.now()): Promise<OrderRow> {
   if (order.status !== 'pending_payment' || order.expiresAt > now) return order;

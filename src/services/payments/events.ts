@@ -7,7 +7,10 @@
  * - an order is marked paid only by the pending_payment → paid transition, which commits stock once;
  * - a payment that succeeds for an order already cancelled or expired, or a second one for an order another
  *   payment already paid (two intents raced, or a failed one went through late), is refunded (see
- *   unneeded.ts); a second payment's refund webhook leaves the order alone.
+ *   unneeded.ts); a second payment's refund webhook leaves the order alone;
+ * - a success for an unpaid order with a line of an erased creator's product (its intent was handed out before
+ *   the erasure) cancels the order instead of paying it, in the batch that records the event, then is refunded
+ *   like a success for any cancelled order.
  */
 import { and, eq, inArray } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
@@ -16,9 +19,9 @@ import { d1ErrorMatches } from '../../db/errors';
 import { type PaymentRow, paymentEvents, payments } from '../../db/schema';
 import { log } from '../../lib/logger';
 import type { EventContext } from '../domain-events';
-import { markPaid, refundOrder } from '../order-actions';
-import { findOrder } from '../orders';
-import { markPaymentRefunded, succeededPayment } from './index';
+import { cancelForErasedSeller, markPaid, refundOrder } from '../order-actions';
+import { findOrder, orderById } from '../orders';
+import { erasedSellerLine, markPaymentRefunded, succeededPayment } from './index';
 import type { PaymentEvent, PaymentProvider } from './provider';
 import { refundIfUnneeded } from './unneeded';
 
@@ -91,10 +94,17 @@ async function applyToPayment(
     const alongside = [record, succeeded];
     // A transition lost to a concurrent one (e.g. a cancel) is retried against the order's new state.
     for (let attempt = 0; attempt < 3; attempt += 1) {
-      const order = await findOrder(db, payment.orderId);
+      // One round trip: the seller check is a primary-key join beside the order read.
+      const [[order], erased] = await db.batch([orderById(db, payment.orderId), erasedSellerLine(db, payment.orderId)]);
       if (matches && payment.status !== 'refunded' && order?.status === 'pending_payment') {
-        if (await markPaid(db, order.id, ctx, { alongside })) return;
-        continue;
+        if (erased.length === 0) {
+          if (await markPaid(db, order.id, ctx, { alongside })) return;
+          continue;
+        }
+        const cancelled = await cancelForErasedSeller(db, order.id, ctx, { alongside });
+        if (!cancelled) continue;
+        await refundIfUnneeded(db, provider, payment, cancelled, ctx, event.id);
+        return;
       }
       await (matches ? db.batch([record, succeeded]) : db.batch([record]));
       // Only after this event's id was recorded: one event delivered twice, even concurrently, refunds once.

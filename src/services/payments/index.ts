@@ -47,9 +47,10 @@ export async function succeededPayment(db: Db, orderId: string, except?: string)
 
 /**
  * A line of the order whose product's creator erased their account (privacy/catalog.ts withdraws those products
- * from sale): an order placed before the erasure must not be paid for goods nobody will ship.
+ * from sale): an order placed before the erasure must not be paid for goods nobody will ship. Read before an
+ * intent is handed out, and again when a success arrives for an intent handed out before the erasure (events.ts).
  */
-function erasedSellerLine(db: Db, orderId: string) {
+export function erasedSellerLine(db: Db, orderId: string) {
   return db
     .select({ productId: orderItems.productId })
     .from(orderItems)
