@@ -60,7 +60,7 @@ export const Order = z
     cancelReason: z.string().nullable().openapi({
       example: null,
       description:
-        'Why a cancelled order was: `cancelled_by_buyer`, `expired`, or `account_erased` (the buyer erased their account)',
+        'Why a cancelled order was: `cancelled_by_buyer`, `expired`, `account_erased` (the buyer erased their account), or `seller_erased` (a payment succeeded after the creator of one of its products erased their account: it was refunded, and the order is then `refunded`)',
     }),
     expiresAt: Timestamp.nullable().openapi({ description: 'Unpaid orders are cancelled at this time' }),
     paidAt: Timestamp.nullable(),

@@ -1,6 +1,7 @@
 /**
- * Payments an order does not need: one that succeeded for an order already cancelled or expired, or a
- * second one for an order another payment already paid (or that was refunded). Both are refunded through
+ * Payments an order does not need: one that succeeded for an order already cancelled or expired (or that the
+ * success itself cancelled, a seller having erased their account: events.ts), or a second one for an order
+ * another payment already paid (or that was refunded). Both are refunded through
  * the provider (idempotent per payment: a retry never refunds twice). The webhook does this as the success
  * arrives; the maintenance sweep catches a success whose refund never ran (the Worker stopped between
  * recording the event and calling the provider, so the redelivered event was a duplicate).
