@@ -1,6 +1,6 @@
 /** Request and response schemas for carts, orders and payments. */
 import { z } from '@hono/zod-openapi';
-import { orderStatuses, paymentStatuses } from '../db/schema/orders';
+import { cancelReasons, orderStatuses, paymentStatuses } from '../db/schema/orders';
 import { Money } from '../lib/money';
 import { Page } from '../lib/pagination';
 import { Id, Timestamp } from './common';
@@ -57,7 +57,7 @@ export const Order = z
     liveSessionId: z.string().nullable(),
     shareCode: z.string().nullable(),
     holdId: z.string().nullable(),
-    cancelReason: z.string().nullable().openapi({
+    cancelReason: z.enum(cancelReasons).nullable().openapi({
       example: null,
       description:
         'Why a cancelled order was: `cancelled_by_buyer`, `expired`, `account_erased` (the buyer erased their account), or `seller_erased` (a payment succeeded after the creator of one of its products erased their account: it was refunded, and the order is then `refunded`)',

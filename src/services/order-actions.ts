@@ -4,7 +4,7 @@
  */
 import { and, eq, lte } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { type OrderRow, orders } from '../db/schema';
+import { type OrderCancelReason, type OrderRow, orders } from '../db/schema';
 import { ApiError } from '../lib/errors';
 import { type EventContext, emitDomainEvent } from './domain-events';
 import { type Transition, type TransitionOptions, transitionOrder, transitions } from './order-transitions';
@@ -60,7 +60,7 @@ export async function cancelOrder(
   db: Db,
   order: OrderRow,
   ctx: EventContext,
-  reason: 'cancelled_by_buyer' | 'account_erased' = 'cancelled_by_buyer',
+  reason: Extract<OrderCancelReason, 'cancelled_by_buyer' | 'account_erased'> = 'cancelled_by_buyer',
 ): Promise<OrderRow> {
   const done = await apply(db, order.id, transitions.cancel, ctx, { set: { cancelReason: reason } });
   if (done) {

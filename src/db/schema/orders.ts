@@ -6,6 +6,13 @@ export const orderStatuses = ['pending_payment', 'paid', 'fulfilled', 'cancelled
 export type OrderStatus = (typeof orderStatuses)[number];
 
 /**
+ * Why an order was cancelled: by its buyer (or an admin), unpaid past its payment window, its buyer's account
+ * erased, or a payment that succeeded after the creator of one of its products erased theirs (then refunded).
+ */
+export const cancelReasons = ['cancelled_by_buyer', 'expired', 'account_erased', 'seller_erased'] as const;
+export type OrderCancelReason = (typeof cancelReasons)[number];
+
+/**
  * Orders. Money is integer minor units in one currency per order. `transitionToken` is written by every
  * state change so the stock statements in the same D1 batch can run only if that change happened
  * (see src/services/order-transitions.ts): a lost race never releases or commits stock twice.
@@ -22,7 +29,7 @@ export const orders = sqliteTable(
     liveSessionId: text('live_session_id'),
     shareCode: text('share_code'),
     holdId: text('hold_id'),
-    cancelReason: text('cancel_reason'),
+    cancelReason: text('cancel_reason', { enum: cancelReasons }),
     transitionToken: text('transition_token'),
     /**
      * The buyer's Idempotency-Key and the placing request's fingerprint, written in the order's own batch: the
