@@ -60,7 +60,7 @@ export const Order = z
     cancelReason: z.enum(cancelReasons).nullable().openapi({
       example: null,
       description:
-        'Why a cancelled order was: `cancelled_by_buyer`, `expired`, `account_erased` (the buyer erased their account), or `seller_erased` (a payment succeeded after the creator of one of its products erased their account: it was refunded, and the order is then `refunded`)',
+        'Why a cancelled order was: `cancelled_by_buyer`, `expired`, `account_erased` (the buyer erased their account), or `seller_erased` (the creator of one of its products erased their account; if a payment succeeded anyway it was refunded, and the order is then `refunded`)',
     }),
     expiresAt: Timestamp.nullable().openapi({ description: 'Unpaid orders are cancelled at this time' }),
     paidAt: Timestamp.nullable(),

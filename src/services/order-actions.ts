@@ -71,11 +71,17 @@ export async function cancelOrder(
 }
 
 /**
- * Cancels an unpaid order that has a line of an erased creator's product, as a payment for it succeeds anyway
- * (an intent handed out before the erasure): nobody would ship it. The webhook then refunds the payment
- * (payments/events.ts). Null when the order was no longer unpaid.
+ * Cancels an unpaid order that has a line of an erased creator's product: nobody would ship it. The erasure
+ * cancels those it finds (privacy/catalog.ts); a payment that succeeds anyway (an intent handed out before the
+ * erasure) cancels its order too, and the webhook then refunds it (payments/events.ts). Null when the order was
+ * no longer unpaid.
  */
-export async function cancelForErasedSeller(db: Db, orderId: string, ctx: EventContext, options: TransitionOptions) {
+export async function cancelForErasedSeller(
+  db: Db,
+  orderId: string,
+  ctx: EventContext,
+  options: TransitionOptions = {},
+) {
   const done = await apply(db, orderId, transitions.cancel, ctx, {
     ...options,
     set: { cancelReason: 'seller_erased' },

@@ -8,13 +8,16 @@ import { liveStub } from '../../src/services/live-sessions';
 import { insertProduct } from '../helpers/catalog';
 import { call, expectProblem } from '../helpers/http';
 import { hold, liveShow } from '../helpers/live';
-import { order, pay, stockOf } from '../helpers/orders';
+import { eventually, order, pay, stockOf } from '../helpers/orders';
 import { signUp } from '../helpers/users';
 
 const card = async (productId: string) => {
   const res = await call('GET', `/v1/products/${productId}`);
   return { inStock: res.json.inStock, stock: res.json.variants.map((v: { stock: number }) => v.stock) };
 };
+
+const paymentStatus = async (providerRef: string) =>
+  (await env.DB.prepare('select status from payments where provider_ref = ?').bind(providerRef).first())?.status;
 
 const listed = async (creatorId: string) =>
   (await call('GET', `/v1/products?creatorId=${creatorId}&inStock=true`)).json.data.map((p: { id: string }) => p.id);
@@ -65,33 +68,58 @@ describe("an erased creator's products", () => {
     expectProblem(await order(shopper.token, { items: [{ productId: kept.id }] }), 400);
   });
 
-  it("stays unbuyable when units another buyer's unpaid order reserved come back", async () => {
-    const { cara, gone } = await twoCreators();
-    const [variantId] = gone.variantIds;
-    const buyer = await signUp();
-    const placed = await order(buyer.token, { items: [{ productId: gone.id, quantity: 2 }] });
-    expect(placed.status).toBe(201);
+  it("cancels other buyers' unpaid orders of them (seller_erased); their units stay off sale", async () => {
+    const { cara, dan, gone, kept } = await twoCreators();
+    const [buyer, other] = await Promise.all([signUp(), signUp()]);
+    const items = [
+      { productId: gone.id, quantity: 2 },
+      { productId: kept.id, quantity: 1 },
+    ];
+    const mixed = await order(buyer.token, { items });
+    const intent = await pay(buyer.token, mixed.json.id);
+    expect(intent.status).toBe(201);
+    const danOnly = await order(other.token, { items: [{ productId: kept.id, quantity: 1 }] });
+    expect(await stockOf(kept.variantIds[0])).toEqual({ onHand: 5, reserved: 2 });
 
     expect((await call('DELETE', '/v1/me', { token: cara.token })).status).toBe(204);
-    // That order keeps its units until its buyer cancels it or it expires, but cannot be paid: nobody would ship it.
-    expect(await stockOf(variantId)).toEqual({ onHand: 2, reserved: 2 });
+
+    // Nobody would ship it: the whole order is cancelled at once (the buyer orders Dan's item again), its open
+    // intent with it, and Dan's unit is back on sale; the order of Dan's product alone is untouched.
+    const seen = await call('GET', `/v1/orders/${mixed.json.id}`, { token: buyer.token });
+    expect(seen.json).toMatchObject({ status: 'cancelled', cancelReason: 'seller_erased' });
+    expect(
+      await eventually(
+        () => paymentStatus(intent.json.id),
+        (s) => s === 'canceled',
+      ),
+    ).toBe('canceled');
+    expect((await call('GET', `/v1/orders/${danOnly.json.id}`, { token: other.token })).json.status).toBe(
+      'pending_payment',
+    );
+    expect(await stockOf(kept.variantIds[0])).toEqual({ onHand: 5, reserved: 1 });
+    expect(await stockOf(gone.variantIds[0])).toEqual({ onHand: 0, reserved: 0 });
     expect(await card(gone.id)).toEqual({ inStock: false, stock: [0] });
+    expect(await listed(cara.id)).toEqual([]);
+    expect(await listed(dan.id)).toEqual([kept.id]);
+    expect(expectProblem(await pay(buyer.token, mixed.json.id), 409)).toMatchObject({ orderStatus: 'cancelled' });
+  });
+
+  it('refuses payment of an unpaid order the erasure did not cancel (placed while it ran)', async () => {
+    const { cara, gone } = await twoCreators();
+    const buyer = await signUp();
+    const placed = await order(buyer.token, { items: [{ productId: gone.id, quantity: 2 }] });
+    expect((await call('DELETE', '/v1/me', { token: cara.token })).status).toBe(204);
+    // As if it had been written after the erasure's look for unpaid orders.
+    await env.DB.prepare("update orders set status = 'pending_payment', cancel_reason = null where id = ?")
+      .bind(placed.json.id)
+      .run();
     const refused = expectProblem(await pay(buyer.token, placed.json.id), 409);
     expect(refused).toMatchObject({ code: 'invalid_state', orderStatus: 'pending_payment' });
     expect(refused.detail).toMatch(/account was deleted/);
-    expect((await call('GET', `/v1/orders/${placed.json.id}`, { token: buyer.token })).json.status).toBe(
-      'pending_payment',
-    );
     const intents = await env.DB.prepare('select count(*) as n from payments where order_id = ?')
       .bind(placed.json.id)
       .first();
     expect(intents).toEqual({ n: 0 });
-
-    expect((await call('POST', `/v1/orders/${placed.json.id}/cancel`, { token: buyer.token })).status).toBe(200);
-    expect(await stockOf(variantId)).toEqual({ onHand: 2, reserved: 0 });
-    expect(await card(gone.id)).toEqual({ inStock: false, stock: [0] });
-    expect(await listed(cara.id)).toEqual([]);
-    expectProblem(await order(buyer.token, { items: [{ productId: gone.id, quantity: 1 }] }), 422);
   });
 
   it('cannot be ordered from a hold left active in a show its object could not end', async () => {
