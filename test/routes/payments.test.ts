@@ -6,7 +6,7 @@ import { testEventPayload } from '../../src/services/payments/test-provider';
 import { insertProduct } from '../helpers/catalog';
 import { call, expectProblem } from '../helpers/http';
 import { eventually, expectStockConsistent, order, pay, postWebhook, stockOf } from '../helpers/orders';
-import { signUp } from '../helpers/users';
+import { signUp, signUpAdmin } from '../helpers/users';
 
 async function withIntent(stock = 5, quantity = 2) {
   const creator = await signUp('creator');
@@ -53,6 +53,11 @@ describe('POST /v1/orders/{id}/payment', () => {
     const stranger = await signUp();
     expectProblem(await pay(stranger.token, orderId), 404);
     expectProblem(await pay(buyer.token, orderId, { testOutcome: 'maybe' }), 400);
+    // An admin sees the order but does not pay for it: the intent's client secret is the buyer's alone.
+    const admin = await signUpAdmin();
+    expect((await call('GET', `/v1/orders/${orderId}`, { token: admin.token })).status).toBe(200);
+    const refused = expectProblem(await pay(admin.token, orderId), 403);
+    expect(refused.detail).toMatch(/buyer/);
   });
 
   it('test provider can fail: the order stays unpaid and a new attempt can succeed', async () => {

@@ -134,6 +134,8 @@ export const cancelHandler: RouteHandler<typeof cancel, AppEnv> = async (c) => {
 export const payHandler: RouteHandler<typeof pay, AppEnv> = async (c) => {
   const db = createDb(c.env.DB);
   const order = await visibleOrder(c, db, c.req.valid('param').id);
+  // Admins see every order, but the intent's client secret (what confirms a payment) is the buyer's alone.
+  if (order.userId !== requireUser(c).userId) throw new ApiError('forbidden', 'Only the order’s buyer can pay for it');
   const body = c.req.valid('json') ?? {};
   const provider = paymentProvider(c.env);
   const { payment, created } = await ensurePayment(db, provider, order);

@@ -77,7 +77,7 @@ export const pay = createRoute({
   method: 'post',
   path: '/v1/orders/{id}/payment',
   tags,
-  summary: 'Create (or return the open) provider payment intent for an unpaid order',
+  summary: 'Create (or return the open) provider payment intent for an unpaid order (its buyer only)',
   security: bearerSecurity,
   middleware: [requireRole()] as const,
   request: {
@@ -88,7 +88,7 @@ export const pay = createRoute({
   responses: {
     200: jsonContent(PaymentIntent, 'The open payment intent, already created'),
     201: jsonContent(PaymentIntent, 'A new payment intent'),
-    ...problems(400, 401, 404, 409, 422, 503),
+    ...problems(400, 401, 403, 404, 409, 422, 503),
   },
 });
 
