@@ -18,6 +18,16 @@ async function setup(stock = 5, quantity = 2) {
   return { show, viewer, holdId, variantId: show.product.variantIds[0] as string };
 }
 
+/** The session object converts the hold, and the order is never written (the Worker died in between). */
+async function convertWithoutOrder(sessionId: string, userId: string, holdId: string) {
+  const orphan = newId('order');
+  await liveStub(env, sessionId).convertHold({ holdId, userId, orderId: orphan });
+  const row = await env.DB.prepare('select expires_at from holds where id = ?')
+    .bind(holdId)
+    .first<{ expires_at: number }>();
+  return { orphan, holdExpiresAt: row!.expires_at };
+}
+
 describe('POST /v1/orders {holdId}', () => {
   it('turns my hold into an order that keeps the held units (no second reservation)', async () => {
     const { show, viewer, holdId, variantId } = await setup();
@@ -96,11 +106,7 @@ describe('POST /v1/orders {holdId}', () => {
 
   it('without a retry, the cron completes that order, which then expires unpaid and frees the units', async () => {
     const { show, viewer, holdId, variantId } = await setup();
-    const orphan = newId('order');
-    await liveStub(env, show.id).convertHold({ holdId, userId: viewer.id, orderId: orphan });
-    const { expires_at: holdExpiresAt } = (await env.DB.prepare('select expires_at from holds where id = ?')
-      .bind(holdId)
-      .first<{ expires_at: number }>())!;
+    const { orphan, holdExpiresAt } = await convertWithoutOrder(show.id, viewer.id, holdId);
     // Still within the buyer's time to retry: nothing happens.
     expect((await runScheduledMaintenance(env, holdExpiresAt)).completedConversions).toBe(0);
     await runScheduledMaintenance(env, holdExpiresAt + 6 * 60_000);
@@ -114,11 +120,7 @@ describe('POST /v1/orders {holdId}', () => {
 
   it("the buyer's retry of a conversion the cron completed gets that order (an outbox back online), once", async () => {
     const { show, viewer, holdId, variantId } = await setup();
-    const orphan = newId('order');
-    await liveStub(env, show.id).convertHold({ holdId, userId: viewer.id, orderId: orphan });
-    const { expires_at: holdExpiresAt } = (await env.DB.prepare('select expires_at from holds where id = ?')
-      .bind(holdId)
-      .first<{ expires_at: number }>())!;
+    const { orphan, holdExpiresAt } = await convertWithoutOrder(show.id, viewer.id, holdId);
     await runScheduledMaintenance(env, holdExpiresAt + 6 * 60_000);
     // The request the Worker died in claimed this key; its stale claim is gone by now.
     const key = crypto.randomUUID();
