@@ -9,7 +9,7 @@ import { newId } from '../../src/lib/ids';
 import { liveStub } from '../../src/services/live-sessions';
 import { runScheduledMaintenance } from '../../src/services/maintenance';
 import { call } from '../helpers/http';
-import { connect, hold, liveShow, type Viewer, waitFor } from '../helpers/live';
+import { breakTable, connect, hold, liveShow, restoreTable, type Viewer, waitFor } from '../helpers/live';
 import { order, stockOf } from '../helpers/orders';
 import { signUp } from '../helpers/users';
 
@@ -21,16 +21,6 @@ const d1Hold = (holdId: string) =>
 const resyncRequested = async (sessionId: string) =>
   (await env.DB.prepare('select resync_requested_at as at from live_sessions where id = ?').bind(sessionId).first())
     ?.at;
-
-/** Makes the object's sale records fail for real (their table is away) until `healSalesTable`. */
-const breakSalesTable = (sessionId: string) =>
-  runInDurableObject(liveStub(env, sessionId), (_, state) =>
-    state.storage.sql.exec('alter table attributed_sales rename to attributed_sales_away'),
-  );
-const healSalesTable = (sessionId: string) =>
-  runInDurableObject(liveStub(env, sessionId), (_, state) =>
-    state.storage.sql.exec('alter table attributed_sales_away rename to attributed_sales'),
-  );
 
 describe('holds D1 knows better than the object', () => {
   it('an expiry gives back no units of a hold D1 has as converted to an order; the object takes that status', async () => {
@@ -77,7 +67,7 @@ describe('a failed call to the show', () => {
     const buyer = await signUp();
     const socket = await connect(show.id);
     await socket.next('snapshot');
-    await breakSalesTable(show.id);
+    await breakTable(show.id, 'attributed_sales');
     const items = [{ productId: show.product.id, quantity: 2 }];
     const placed = await order(buyer.token, { items, liveSessionId: show.id });
     // The order stands; the show missed it.
@@ -85,7 +75,7 @@ describe('a failed call to the show', () => {
     expect(await resyncRequested(show.id)).toEqual(expect.any(Number));
     expect(lastStock(socket)?.sold ?? 0).toBe(0);
 
-    await healSalesTable(show.id);
+    await restoreTable(show.id, 'attributed_sales');
     await runScheduledMaintenance(env);
     await waitFor(async () => lastStock(socket)?.sold === 2, 'the missed sale counted');
     expect(await resyncRequested(show.id)).toBeNull();
@@ -93,10 +83,10 @@ describe('a failed call to the show', () => {
     const ended = await call('POST', `/v1/live-sessions/${show.id}/end`, { token: show.host.token });
     expect(ended.json.summary).toMatchObject({ unitsSold: 2, revenue: { amount: 2000 } });
     // After the end: a cancel the show misses leaves the stored summary behind until the cron.
-    await breakSalesTable(show.id);
+    await breakTable(show.id, 'attributed_sales');
     expect((await call('POST', `/v1/orders/${placed.json.id}/cancel`, { token: buyer.token })).status).toBe(200);
     expect(await resyncRequested(show.id)).toEqual(expect.any(Number));
-    await healSalesTable(show.id);
+    await restoreTable(show.id, 'attributed_sales');
     await runScheduledMaintenance(env);
     const stored = await call('GET', `/v1/live-sessions/${show.id}`);
     expect(stored.json.session.summary).toMatchObject({ unitsSold: 0, revenue: { amount: 0 } });

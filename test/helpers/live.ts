@@ -2,8 +2,9 @@
  * Live-session fixtures: a creator with products and a session, and WebSocket viewers that record every
  * frame so tests can wait for the next message of a type.
  */
-import { runInDurableObject, SELF } from 'cloudflare:test';
+import { env, runInDurableObject, SELF } from 'cloudflare:test';
 import type { ServerMessage } from '../../durable-objects/live-session.protocol';
+import { liveStub } from '../../src/services/live-sessions';
 import { insertProduct } from './catalog';
 import { call } from './http';
 import { signUp } from './users';
@@ -133,3 +134,16 @@ export function alarmOf(stub: DurableObjectStub) {
     sweepDue: state.storage.sql.exec<{ due: number }>('select due from socket_sweep').toArray()[0]?.due,
   }));
 }
+
+/**
+ * Makes one session object's own SQLite fail for real (the table is away) until `restoreTable`: how tests show
+ * what happens when an object cannot do its part.
+ */
+export const breakTable = (sessionId: string, table: string) =>
+  runInDurableObject(liveStub(env, sessionId), (_, state) =>
+    state.storage.sql.exec(`alter table ${table} rename to ${table}_away`),
+  );
+export const restoreTable = (sessionId: string, table: string) =>
+  runInDurableObject(liveStub(env, sessionId), (_, state) =>
+    state.storage.sql.exec(`alter table ${table}_away rename to ${table}`),
+  );

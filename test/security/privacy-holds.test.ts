@@ -1,13 +1,13 @@
 // Erasure and the D1 `holds` rows: once a hold no longer reserves units for the person, it stops naming them
 // (as orders drop `userId`); a hold still reserving units keeps them until the units are settled.
-import { env, runInDurableObject } from 'cloudflare:test';
+import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { newId } from '../../src/lib/ids';
 import { liveStub, unwrap } from '../../src/services/live-sessions';
 import { runScheduledMaintenance } from '../../src/services/maintenance';
 import { ERASED_HOLDER } from '../../src/services/privacy/live';
 import { call, expectProblem } from '../helpers/http';
-import { hold, liveShow } from '../helpers/live';
+import { breakTable, hold, liveShow, restoreTable } from '../helpers/live';
 import { order, stockOf } from '../helpers/orders';
 import { signUp } from '../helpers/users';
 
@@ -58,18 +58,14 @@ describe('erasure unlinks D1 holds', () => {
     const [variantId] = show.product.variantIds;
     const sam = await signUp();
     const held = await hold(show.id, sam.token, show.product.id, 2);
-    await runInDurableObject(liveStub(env, show.id), (_, state) =>
-      state.storage.sql.exec('alter table holds rename to holds_away'),
-    );
+    await breakTable(show.id, 'holds');
 
     expect((await call('DELETE', '/v1/me', { token: sam.token })).status).toBe(204);
     // Still reserving units: it keeps its owner, so the object can still find and release it.
     expect(await holdRow(held)).toEqual({ userId: sam.id, status: 'active' });
     expect(await stockOf(variantId)).toEqual({ onHand: 4, reserved: 2 });
 
-    await runInDurableObject(liveStub(env, show.id), (_, state) =>
-      state.storage.sql.exec('alter table holds_away rename to holds'),
-    );
+    await restoreTable(show.id, 'holds');
     await runScheduledMaintenance(env);
     expect(await holdRow(held)).toEqual({ userId: ERASED_HOLDER, status: 'released' });
     expect(await stockOf(variantId)).toEqual({ onHand: 4, reserved: 0 });

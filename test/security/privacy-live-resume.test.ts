@@ -1,23 +1,13 @@
 // Erasure when a live session's object cannot do its part: the erasure completes anyway, remembers the
 // session, and the maintenance cron finishes the object's part once it can (privacy/live-resume.ts).
-import { env, runInDurableObject } from 'cloudflare:test';
+import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { createDb } from '../../src/db/client';
 import { liveStub, recordParticipant, unwrap } from '../../src/services/live-sessions';
 import { runScheduledMaintenance } from '../../src/services/maintenance';
 import { call } from '../helpers/http';
-import { connectAs, hold, liveShow } from '../helpers/live';
+import { breakTable, connectAs, hold, liveShow, restoreTable } from '../helpers/live';
 import { signUp } from '../helpers/users';
-
-/** Makes one object's own SQLite fail for real (the table is away) until `restore`. */
-const breakTable = (sessionId: string, table: string) =>
-  runInDurableObject(liveStub(env, sessionId), (_, state) =>
-    state.storage.sql.exec(`alter table ${table} rename to ${table}_away`),
-  );
-const restoreTable = (sessionId: string, table: string) =>
-  runInDurableObject(liveStub(env, sessionId), (_, state) =>
-    state.storage.sql.exec(`alter table ${table}_away rename to ${table}`),
-  );
 
 /** What the session's object still keeps about the user. */
 const storedAbout = async (sessionId: string, userId: string) => {
