@@ -1,12 +1,12 @@
 /** Follows and public profiles. Following is idempotent: a second follow or unfollow changes nothing. */
-import { and, count, eq, isNull, ne, type SQL } from 'drizzle-orm';
+import { and, count, eq, isNull, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { follows, posts, users } from '../db/schema';
 import { ApiError } from '../lib/errors';
 import { toIso } from '../schemas/common';
 import { forgetRankings } from './feed-ranking-cache';
 import { liveNowByHost } from './live-now';
-import { ERASED_PASSWORD_HASH } from './privacy/account';
+import { notErased } from './privacy/account';
 
 /** 404 unless the user exists (and matches `also`, e.g. "not erased"). */
 async function assertUserExists(db: Db, userId: string, also?: SQL) {
@@ -22,7 +22,7 @@ async function followerCount(db: Db, userId: string): Promise<number> {
 export async function follow(db: Db, followerId: string, followeeId: string) {
   if (followerId === followeeId) throw new ApiError('unprocessable', 'You cannot follow yourself');
   // An erased account keeps its profile (as "Deleted user") for the content it left, but gains no followers.
-  await assertUserExists(db, followeeId, ne(users.passwordHash, ERASED_PASSWORD_HASH));
+  await assertUserExists(db, followeeId, notErased());
   await db.insert(follows).values({ followerId, followeeId, createdAt: Date.now() }).onConflictDoNothing();
   forgetRankings(followerId);
   return { userId: followeeId, following: true, followerCount: await followerCount(db, followeeId) };

@@ -21,7 +21,7 @@ import { newId } from '../lib/ids';
 import { decodeCursor, paginate } from '../lib/pagination';
 import { toIso } from '../schemas/common';
 import type { LiveSession, LiveSessionCreate } from '../schemas/live-sessions';
-import { ERASED_PASSWORD_HASH } from './privacy/account';
+import { isErased } from './privacy/account';
 
 /** The session's object. Named by the session id, so every Worker reaches the same one. */
 export function liveStub(env: Env, sessionId: string) {
@@ -166,7 +166,7 @@ export function recordParticipant(db: Db, sessionId: string, userId: string) {
   const erasedNow = db
     .select({ at: sql<number>`${now}` })
     .from(users)
-    .where(and(eq(users.id, userId), eq(users.passwordHash, ERASED_PASSWORD_HASH)));
+    .where(and(eq(users.id, userId), isErased()));
   return db
     .insert(liveParticipants)
     .values({ sessionId, userId, firstSeenAt: now, erasureLeftAt: sql`(${erasedNow})` })

@@ -4,7 +4,7 @@ import type { Db } from '../../db/client';
 import { type OrderRow, orderItems, type PaymentRow, payments, products, users } from '../../db/schema';
 import { ApiError } from '../../lib/errors';
 import { newId } from '../../lib/ids';
-import { ERASED_PASSWORD_HASH } from '../privacy/account';
+import { isErased } from '../privacy/account';
 import { type DeliverWebhook, type PaymentProvider, type PaymentSecrets, providerName } from './provider';
 import { stripeProvider } from './stripe';
 import { testProvider } from './test-provider';
@@ -56,7 +56,7 @@ export function erasedSellerLine(db: Db, orderId: string) {
     .from(orderItems)
     .innerJoin(products, eq(products.id, orderItems.productId))
     .innerJoin(users, eq(users.id, products.creatorId))
-    .where(and(eq(orderItems.orderId, orderId), eq(users.passwordHash, ERASED_PASSWORD_HASH)))
+    .where(and(eq(orderItems.orderId, orderId), isErased()))
     .limit(1);
 }
 

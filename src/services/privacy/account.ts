@@ -15,6 +15,9 @@ export const ERASED_PASSWORD_HASH = '!erased';
 /** A condition on `users`: the account was not erased (an erased one keeps its row, anonymised, for what points at it). */
 export const notErased = () => ne(users.passwordHash, ERASED_PASSWORD_HASH);
 
+/** A condition on `users`: the account was erased (its row kept, anonymised). */
+export const isErased = () => eq(users.passwordHash, ERASED_PASSWORD_HASH);
+
 /** An erased account's email: unique and unreachable (.invalid is reserved), so the address can be registered again. */
 const ERASED_EMAIL_PREFIX = 'erased-';
 const erasedEmail = (userId: string) => `${ERASED_EMAIL_PREFIX}${userId}@erased.invalid`;

@@ -12,7 +12,7 @@ import { liveParticipants, liveSessions, users } from '../../db/schema';
 import { log } from '../../lib/logger';
 import type { EventContext } from '../domain-events';
 import { liveStub } from '../live-sessions';
-import { ERASED_PASSWORD_HASH } from './account';
+import { isErased } from './account';
 import { endHostedShow, eraseInSession, unlinkSettledHolds } from './live';
 
 /** Sessions and shows per cron run: each is one call to an object; the rest wait a minute. */
@@ -44,7 +44,7 @@ export async function finishLiveErasures(ctx: EventContext) {
       .select({ id: liveSessions.id, creatorId: liveSessions.creatorId })
       .from(liveSessions)
       .innerJoin(users, eq(users.id, liveSessions.creatorId))
-      .where(and(inArray(liveSessions.status, ['scheduled', 'live']), eq(users.passwordHash, ERASED_PASSWORD_HASH)))
+      .where(and(inArray(liveSessions.status, ['scheduled', 'live']), isErased()))
       .orderBy(anyOrder)
       .limit(PER_RUN),
     leftParticipations(db),
